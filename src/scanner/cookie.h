@@ -10,6 +10,7 @@
 #ifndef NC_SCANNER_COOKIE_H
 #define NC_SCANNER_COOKIE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
