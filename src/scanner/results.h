@@ -83,6 +83,7 @@ typedef struct {
 	uint64_t replies_valid;
 	uint64_t replies_invalid;/* failed cookie/target validation */
 	uint64_t pcap_dropped;
+	int passes;              /* sweep passes actually run */
 	double started, finished;/* wall clock */
 	bool interrupted;
 	bool unprivileged;       /* connect() fallback was used */
@@ -105,6 +106,8 @@ int results_record_port(results_t *r, uint32_t ip, uint16_t port, uint8_t proto,
 			port_state_t state, reason_t reason, uint8_t ttl);
 /* Has ip answered anything (so retries can skip it)? */
 bool results_has(results_t *r, uint32_t ip);
+/* The reason mask recorded for ip so far (0 when none). */
+uint32_t results_reasons(results_t *r, uint32_t ip);
 /* Does ip already have a state for port? */
 bool results_has_port(results_t *r, uint32_t ip, uint16_t port, uint8_t proto);
 size_t results_count(results_t *r);

@@ -1,0 +1,421 @@
+/*
+ * cmd_scan.c — `netcensus scan`: parse the options, build the target set,
+ * run discovery, and record the result as one scan in the inventory.
+ *
+ * Order matters for safety: every spec is parsed before the database is
+ * touched or a packet sent, and the database writer lock is taken before
+ * the first packet, so a refused scan sends nothing.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "inventory/db.h"
+#include "inventory/store.h"
+#include "scanner/engine.h"
+#include "scanner/ports.h"
+#include "scanner/targets.h"
+#include "util/compat.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/parse.h"
+#include "util/timeutil.h"
+
+#define DEFAULT_RATE 10000
+#define DEFAULT_RETRIES 2
+#define DEFAULT_WAIT 2.0
+#define DEFAULT_SYN_PORTS "22,80,443,3389"
+#define DEFAULT_ACK_PORTS "80"
+#define DEFAULT_PROBES "arp,icmp-echo,icmp-timestamp,tcp-syn,tcp-ack,udp-snmp"
+
+static volatile sig_atomic_t scan_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	scan_stop = 1;
+}
+
+static void scan_notice(const char *msg)
+{
+	fprintf(stderr, "netcensus: %s\n", msg);
+}
+
+static void scan_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: netcensus scan [OPTIONS] TARGET...\n"
+		"\n"
+		"Targets: 198.18.1.7, 198.18.0.0/16, 198.18.1.5-40, 198.18.0.0-198.18.3.255,\n"
+		"         host names (resolved once)\n"
+		"  -iL, --input-list FILE  read targets from FILE ('#' comments)\n"
+		"      --exclude SPEC,...  leave these out\n"
+		"      --exclude-file FILE leave out the targets listed in FILE\n"
+		"\n"
+		"Discovery:\n"
+		"  -r, --rate PPS          packets per second (default %d)\n"
+		"      --retries N         extra passes for silent targets (default %d); routed\n"
+		"                          targets are retried when replies show loss\n"
+		"      --always-retry      retry silent routed targets even without loss\n"
+		"      --wait SECS         longest wait for late replies (default %.0fs)\n"
+		"      --probes LIST       %s\n"
+		"      --syn-ports LIST    TCP SYN discovery ports (default %s)\n"
+		"      --ack-ports LIST    TCP ACK discovery ports (default %s)\n"
+		"  -p, --ports LIST        SYN scan these ports on live hosts (22,80,8000-8100)\n"
+		"  -i, --interface IFACE   send on IFACE instead of following the routes\n"
+		"      --seed N            repeatable target order\n"
+		"      --unprivileged      use TCP connect() instead of raw packets\n"
+		"      --discovery-only    find hosts, do not fingerprint them\n"
+		"      --dry-run           build every packet, send nothing, say what would go\n"
+		"\n"
+		"Inventory:\n"
+		"      --db FILE           inventory database (default $NETCENSUS_DB or ./netcensus.db)\n"
+		"      --lock-wait SECS    wait for another scan writing the database (default: refuse)\n"
+		"  -q, --quiet             no progress line\n"
+		"  -v, --verbose           more detail (with --dry-run: every packet)\n",
+		DEFAULT_RATE, DEFAULT_RETRIES, DEFAULT_WAIT, DEFAULT_PROBES, DEFAULT_SYN_PORTS,
+		DEFAULT_ACK_PORTS);
+}
+
+enum {
+	OPT_EXCLUDE = 256,
+	OPT_EXCLUDE_FILE,
+	OPT_RETRIES,
+	OPT_WAIT,
+	OPT_PROBES,
+	OPT_SYN_PORTS,
+	OPT_ACK_PORTS,
+	OPT_SEED,
+	OPT_UNPRIV,
+	OPT_ALWAYS_RETRY,
+	OPT_DISCOVERY_ONLY,
+	OPT_DRY_RUN,
+	OPT_DB,
+	OPT_LOCK_WAIT,
+	OPT_HELP,
+};
+
+static const struct option scan_options[] = {
+	{ "input-list", required_argument, NULL, 'L' },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "wait", required_argument, NULL, OPT_WAIT },
+	{ "probes", required_argument, NULL, OPT_PROBES },
+	{ "syn-ports", required_argument, NULL, OPT_SYN_PORTS },
+	{ "ack-ports", required_argument, NULL, OPT_ACK_PORTS },
+	{ "ports", required_argument, NULL, 'p' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "unprivileged", no_argument, NULL, OPT_UNPRIV },
+	{ "always-retry", no_argument, NULL, OPT_ALWAYS_RETRY },
+	{ "discovery-only", no_argument, NULL, OPT_DISCOVERY_ONLY },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Parse --probes into cfg. */
+static int select_probes(const char *list, engine_config *cfg)
+{
+	const char *p = list;
+
+	cfg->nprobes = 0;
+	while (*p != '\0') {
+		char name[32];
+		size_t len = strcspn(p, ",");
+		const probe_module *m;
+
+		if (len == 0 || len >= sizeof(name))
+			return nc_fail(NC_ERR_INVALID, "bad probe list '%s'", list);
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if ((m = probe_find(name)) == NULL)
+			return nc_fail(NC_ERR_INVALID,
+				       "unknown probe '%s' (known: %s)", name, DEFAULT_PROBES);
+		if (cfg->nprobes < ENGINE_MAX_PROBES)
+			cfg->probes[cfg->nprobes++] = m;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (cfg->nprobes == 0)
+		return nc_fail(NC_ERR_INVALID, "empty probe list");
+	return 0;
+}
+
+/* The command line as recorded in the scans table. No option of scan takes a
+ * secret (those live only in the credentials file). */
+static void join_args(int argc, char **argv, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < argc && used < len; i++) {
+		int w = snprintf(buf + used, len - used, "%s%s", i ? " " : "netcensus ", argv[i]);
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static void print_dry_run(const engine_report *rep, uint64_t targets)
+{
+	bool first = true;
+
+	printf("dry run: %llu addresses, %llu packets in the first pass (",
+	       (unsigned long long)targets, (unsigned long long)rep->packets);
+	for (size_t i = 0; i < probe_modules_count; i++) {
+		if (rep->per_probe[i] == 0)
+			continue;
+		printf("%s%s %llu", first ? "" : ", ", probe_modules[i]->name,
+		       (unsigned long long)rep->per_probe[i]);
+		first = false;
+	}
+	if (first)
+		printf("none");
+	printf(")");
+	if (rep->local)
+		printf(", %llu own addresses", (unsigned long long)rep->local);
+	if (rep->unroutable)
+		printf(", %llu without a route", (unsigned long long)rep->unroutable);
+	printf("; nothing was sent\n");
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	engine_config cfg;
+	engine_report report;
+	targets_t *targets = NULL;
+	results_t *res = NULL;
+	inventory_t *inv = NULL;
+	const char *db_opt = NULL, *probes = DEFAULT_PROBES;
+	const char *syn_spec = DEFAULT_SYN_PORTS, *ack_spec = DEFAULT_ACK_PORTS;
+	double lock_wait = 0;
+	bool quiet = false, seed_set = false;
+	int verbose = 0, c, r, rc = NC_EXIT_ERROR;
+	int64_t scan_id = 0;
+	char command[2048];
+	uint64_t v;
+	struct sigaction sa;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.rate = DEFAULT_RATE;
+	cfg.retries = DEFAULT_RETRIES;
+	cfg.wait_cap = DEFAULT_WAIT;
+	cfg.stop = &scan_stop;
+	cfg.notice = scan_notice;
+	join_args(argc - 1, argv + 1, command, sizeof(command));
+	if ((targets = targets_new()) == NULL) {
+		cli_error("out of memory");
+		return NC_EXIT_ERROR;
+	}
+	/* nmap's -iL is two letters after one dash; getopt would read -i L */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-iL") == 0)
+			argv[i] = "--input-list";
+		else if (strcmp(argv[i], "--") == 0)
+			break;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:p:i:qvh", scan_options, NULL)) != -1) {
+		r = 0;
+		switch (c) {
+		case 'L':
+			r = targets_add_file(targets, optarg);
+			break;
+		case OPT_EXCLUDE:
+			r = targets_exclude_list(targets, optarg);
+			break;
+		case OPT_EXCLUDE_FILE:
+			r = targets_exclude_file(targets, optarg);
+			break;
+		case 'r':
+			if ((r = parse_u64(optarg, 1, 100000000, &v, "rate")) == 0)
+				cfg.rate = (double)v;
+			break;
+		case OPT_RETRIES:
+			if ((r = parse_u64(optarg, 0, 20, &v, "retries")) == 0)
+				cfg.retries = (int)v;
+			break;
+		case OPT_WAIT:
+			r = parse_duration(optarg, &cfg.wait_cap, "wait");
+			break;
+		case OPT_PROBES:
+			probes = optarg;
+			break;
+		case OPT_SYN_PORTS:
+			syn_spec = optarg;
+			break;
+		case OPT_ACK_PORTS:
+			ack_spec = optarg;
+			break;
+		case 'p':
+			ports_free(&cfg.scan_ports);
+			r = ports_parse(optarg, &cfg.scan_ports);
+			break;
+		case 'i':
+			cfg.iface = optarg;
+			break;
+		case OPT_SEED:
+			if ((r = parse_u64(optarg, 0, UINT64_MAX, &v, "seed")) == 0) {
+				cfg.seed = v;
+				seed_set = true;
+			}
+			break;
+		case OPT_UNPRIV:
+			cfg.force_unprivileged = true;
+			break;
+		case OPT_ALWAYS_RETRY:
+			cfg.always_retry = true;
+			break;
+		case OPT_DISCOVERY_ONLY:
+			break; /* fingerprinting is not built yet: always discovery only */
+		case OPT_DRY_RUN:
+			cfg.dry_run = true;
+			break;
+		case OPT_DB:
+			db_opt = optarg;
+			break;
+		case OPT_LOCK_WAIT:
+			r = parse_duration(optarg, &lock_wait, "lock wait");
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case OPT_HELP:
+		case 'h':
+			scan_usage(stdout);
+			rc = NC_EXIT_OK;
+			goto out;
+		default:
+			scan_usage(stderr);
+			goto out;
+		}
+		if (r != 0) {
+			cli_error("%s", nc_errmsg(r));
+			goto out;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		if ((r = targets_add_spec(targets, argv[i])) != 0) {
+			cli_error("%s", nc_errmsg(r));
+			goto out;
+		}
+	if ((r = targets_finalize(targets)) != 0) {
+		cli_error("%s", nc_errmsg(r));
+		goto out;
+	}
+	if (targets_count(targets) == 0) {
+		cli_error(optind < argc ? "no targets left after the excludes"
+					: "no targets given (try: netcensus scan --help)");
+		goto out;
+	}
+	if ((r = select_probes(probes, &cfg)) != 0 ||
+	    (r = ports_parse(syn_spec, &cfg.syn_ports)) != 0 ||
+	    (r = ports_parse(ack_spec, &cfg.ack_ports)) != 0) {
+		cli_error("%s", nc_errmsg(r));
+		goto out;
+	}
+	if (!seed_set)
+		cfg.seed = (uint64_t)time_mono_ns() ^ ((uint64_t)getpid() << 32);
+	cfg.targets = targets;
+	cfg.progress = !quiet;
+	cfg.dry_list = cfg.dry_run && verbose > 0 ? stdout : NULL;
+	if (verbose > 1)
+		log_set_level(LOG_LVL_DEBUG);
+	else if (verbose > 0 && !cfg.dry_run)
+		log_set_level(LOG_LVL_INFO);
+
+	if ((res = results_new()) == NULL) {
+		cli_error("out of memory");
+		goto out;
+	}
+
+	if (!cfg.dry_run) {
+		scan_meta meta = {
+			.targets = targets_describe(targets),
+			.command = command,
+			.target_count = targets_count(targets),
+			.lock_wait = lock_wait,
+		};
+
+		if ((r = inventory_open(cli_db_path(db_opt), INV_WRITE, &inv)) != 0 ||
+		    (r = inventory_begin_scan(inv, &meta, &scan_id)) != 0) {
+			cli_error("%s", nc_errmsg(r));
+			goto out;
+		}
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	r = engine_run(&cfg, res, &report);
+	if (cfg.dry_run) {
+		if (r != 0) {
+			cli_error("%s", nc_errmsg(r));
+			goto out;
+		}
+		print_dry_run(&report, targets_count(targets));
+		rc = NC_EXIT_OK;
+		goto out;
+	}
+	{
+		scan_stats *st = results_stats(res);
+		const char *status = r != 0 ? "failed" : st->interrupted ? "interrupted" : "complete";
+		int wr = inventory_record_results(inv, scan_id, res);
+		int fr = inventory_finish_scan(inv, scan_id, wr != 0 ? "failed" : status, st);
+		double secs = st->finished - st->started;
+
+		if (r != 0) {
+			cli_error("scan %lld failed: %s", (long long)scan_id, nc_errmsg(r));
+			goto out;
+		}
+		if (wr != 0 || fr != 0) {
+			cli_error("scan %lld: could not record the results: %s", (long long)scan_id,
+				  nc_errmsg(wr != 0 ? wr : fr));
+			goto out;
+		}
+		if (st->interrupted) {
+			cli_error("scan %lld interrupted: kept %zu hosts", (long long)scan_id,
+				  results_count(res));
+			goto out;
+		}
+		if (st->pcap_dropped > 0)
+			log_warn("the capture buffer dropped %llu packets; consider a lower --rate",
+				 (unsigned long long)st->pcap_dropped);
+		printf("scan %lld complete: %zu hosts up of %llu addresses in %.2fs (%llu packets, "
+		       "%.0f pps)\n",
+		       (long long)scan_id, results_count(res), (unsigned long long)st->targets,
+		       secs, (unsigned long long)st->packets_sent,
+		       secs > 0 ? (double)st->packets_sent / secs : 0.0);
+		rc = NC_EXIT_OK;
+	}
+out:
+	inventory_close(inv);
+	results_free(res);
+	targets_free(targets);
+	ports_free(&cfg.scan_ports);
+	ports_free(&cfg.syn_ports);
+	ports_free(&cfg.ack_ports);
+	return rc;
+}

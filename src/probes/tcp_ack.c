@@ -1,0 +1,67 @@
+/*
+ * tcp_ack.c — TCP ACK probe, nmap's -PA (port 80 by default).
+ *
+ * An unexpected ACK draws a RST from any stack that has no such connection,
+ * open port or not, and stateless firewalls often let ACKs through.  The RST
+ * takes its sequence number from our acknowledgment number (RFC 793), so the
+ * cookie goes there.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "probes/probe.h"
+
+#define ACK_HLEN 20
+
+static uint32_t ack_cookie(const probe_env *env, uint32_t ours, uint32_t theirs, uint16_t dport)
+{
+	return cookie_make(&env->key, ours, theirs, env->tcp_sport, dport, PROBE_TAG_TCP_ACK);
+}
+
+static size_t tcp_ack_make_packet(const probe_env *env, const probe_dst *d, uint8_t *buf,
+				  size_t cap)
+{
+	uint32_t ack = ack_cookie(env, d->src_ip, d->dst_ip, d->dst_port);
+	uint8_t *ip = buf + PKT_ETH_HLEN, *tcp = ip + PKT_IP_HLEN;
+
+	if (cap < PKT_ETH_HLEN + PKT_IP_HLEN + ACK_HLEN)
+		return 0;
+	pkt_put_eth(buf, d->dst_mac, d->src_mac, PKT_ETHERTYPE_IPV4);
+	pkt_put_ipv4(ip, d->src_ip, d->dst_ip, 6, ACK_HLEN, (uint16_t)(ack >> 9), 64);
+	pkt_put16(tcp, env->tcp_sport);
+	pkt_put16(tcp + 2, d->dst_port);
+	pkt_put32(tcp + 4, ack ^ 0x6e657463u);
+	pkt_put32(tcp + 8, ack);
+	tcp[12] = (ACK_HLEN / 4) << 4;
+	tcp[13] = PKT_TCP_ACK;
+	pkt_put16(tcp + 14, 1024);
+	pkt_put16(tcp + 18, 0);
+	pkt_l4_checksum(tcp, ACK_HLEN, d->src_ip, d->dst_ip, 6);
+	return PKT_ETH_HLEN + PKT_IP_HLEN + ACK_HLEN;
+}
+
+static bool tcp_ack_validate(const probe_env *env, const pkt_view *v, uint64_t now_ns,
+			     probe_reply *out)
+{
+	if (v->ethertype != PKT_ETHERTYPE_IPV4 || v->ip_proto != 6 || v->ip_fragment ||
+	    v->dport != env->tcp_sport || !(v->tcp_flags & PKT_TCP_RST))
+		return false;
+	if (v->tcp_seq != ack_cookie(env, v->ip_dst, v->ip_src, v->sport))
+		return false;
+	out->ip = v->ip_src;
+	out->reason = REASON_RESET;
+	out->ttl = v->ip_ttl;
+	out->rtt_us = -1;
+	memcpy(out->mac, v->eth_src, 6);
+	out->mac_src = MAC_SRC_ETHER;
+	out->alive = true;
+	return true;
+}
+
+const probe_module probe_tcp_ack = {
+	.name = "tcp-ack",
+	.kind = PROBE_KIND_PORTS,
+	.make_packet = tcp_ack_make_packet,
+	.validate = tcp_ack_validate,
+};

@@ -1,0 +1,105 @@
+/*
+ * udp_snmp.c — UDP probe to SNMP (161).
+ *
+ * We send an SNMPv3 engine-discovery request (noAuthNoPriv, empty user):
+ * every v3 agent answers it with a Report, and it carries no community or
+ * other secret.  A host without an agent usually answers ICMP port
+ * unreachable, which proves it is up just as well.  The cookie sets our UDP
+ * source port (14 bits) and the message and request ids.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "probes/probe.h"
+
+#define SNMP_PORT 161
+#define SNMP_MSG_LEN 64
+
+static uint32_t udp_cookie(const probe_env *env, uint32_t ours, uint32_t theirs)
+{
+	return cookie_make(&env->key, ours, theirs, 0, SNMP_PORT, PROBE_TAG_UDP);
+}
+
+static uint16_t udp_sport(uint32_t cookie)
+{
+	return (uint16_t)(49152 + (cookie & 0x3fff));
+}
+
+/* The fixed SNMPv3 discovery message; ids patched in at MSGID_AT, REQID_AT. */
+static const uint8_t snmp_v3_discovery[SNMP_MSG_LEN] = {
+	0x30, 0x3e,                                     /* SNMPv3Message */
+	0x02, 0x01, 0x03,                               /* msgVersion 3 */
+	0x30, 0x11,                                     /* msgGlobalData */
+	0x02, 0x04, 0x00, 0x00, 0x00, 0x00,             /* msgID */
+	0x02, 0x03, 0x00, 0xff, 0xe3,                   /* msgMaxSize 65507 */
+	0x04, 0x01, 0x04,                               /* msgFlags: reportable */
+	0x02, 0x01, 0x03,                               /* msgSecurityModel: USM */
+	0x04, 0x10, 0x30, 0x0e,                         /* msgSecurityParameters */
+	0x04, 0x00, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, /* engine id, boots, time */
+	0x04, 0x00, 0x04, 0x00, 0x04, 0x00,             /* user, auth, priv */
+	0x30, 0x14,                                     /* ScopedPDU */
+	0x04, 0x00, 0x04, 0x00,                         /* context engine id, name */
+	0xa0, 0x0e,                                     /* GetRequest-PDU */
+	0x02, 0x04, 0x00, 0x00, 0x00, 0x00,             /* request-id */
+	0x02, 0x01, 0x00, 0x02, 0x01, 0x00,             /* error status, index */
+	0x30, 0x00,                                     /* no variable bindings */
+};
+#define MSGID_AT 9
+#define REQID_AT 52
+
+static size_t udp_snmp_make_packet(const probe_env *env, const probe_dst *d, uint8_t *buf,
+				   size_t cap)
+{
+	uint32_t cookie = udp_cookie(env, d->src_ip, d->dst_ip);
+	uint32_t id = (cookie & 0x3fffffffu) | 0x40000000u; /* positive, 4 octets */
+	uint8_t *ip = buf + PKT_ETH_HLEN, *udp = ip + PKT_IP_HLEN, *msg = udp + 8;
+	size_t l4 = 8 + SNMP_MSG_LEN;
+
+	if (cap < PKT_ETH_HLEN + PKT_IP_HLEN + l4)
+		return 0;
+	pkt_put_eth(buf, d->dst_mac, d->src_mac, PKT_ETHERTYPE_IPV4);
+	pkt_put_ipv4(ip, d->src_ip, d->dst_ip, 17, (uint16_t)l4, (uint16_t)(cookie >> 3), 64);
+	pkt_put16(udp, udp_sport(cookie));
+	pkt_put16(udp + 2, SNMP_PORT);
+	pkt_put16(udp + 4, (uint16_t)l4);
+	memcpy(msg, snmp_v3_discovery, SNMP_MSG_LEN);
+	pkt_put32(msg + MSGID_AT, id);
+	pkt_put32(msg + REQID_AT, id);
+	pkt_l4_checksum(udp, l4, d->src_ip, d->dst_ip, 17);
+	return PKT_ETH_HLEN + PKT_IP_HLEN + l4;
+}
+
+static bool udp_snmp_validate(const probe_env *env, const pkt_view *v, uint64_t now_ns,
+			      probe_reply *out)
+{
+	if (v->ethertype != PKT_ETHERTYPE_IPV4 || v->ip_fragment)
+		return false;
+	if (v->ip_proto == 17) {
+		if (v->sport != SNMP_PORT ||
+		    v->dport != udp_sport(udp_cookie(env, v->ip_dst, v->ip_src)))
+			return false;
+		out->reason = REASON_UDP_RESPONSE;
+	} else if (v->ip_proto == 1 && v->icmp_type == PKT_ICMP_UNREACH && v->has_inner) {
+		if (v->in_proto != 17 || v->in_dport != SNMP_PORT || v->ip_src != v->in_dst ||
+		    v->in_sport != udp_sport(udp_cookie(env, v->in_src, v->in_dst)))
+			return false;
+		out->reason = probe_unreach_reason(v->icmp_code);
+	} else {
+		return false;
+	}
+	out->ip = v->ip_src;
+	out->ttl = v->ip_ttl;
+	out->rtt_us = -1;
+	memcpy(out->mac, v->eth_src, 6);
+	out->mac_src = MAC_SRC_ETHER;
+	out->alive = true;
+	return true;
+}
+
+const probe_module probe_udp_snmp = {
+	.name = "udp-snmp",
+	.kind = PROBE_KIND_IP,
+	.make_packet = udp_snmp_make_packet,
+	.validate = udp_snmp_validate,
+};
