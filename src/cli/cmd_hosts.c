@@ -1,0 +1,235 @@
+#include "config.h"
+
+/*
+ * cmd_hosts.c — `netcensus hosts`: one line per host a scan found.
+ *
+ * By default it shows the newest scan that ended (complete, or interrupted
+ * with a warning, since an interrupted sweep still found real hosts), so
+ * `hosts` right after `scan` shows what that scan saw.  Standard output is
+ * the table alone, header then rows, so scripts can read it; notes go to
+ * standard error.  --json gives the same data with every field
+ * (export/json_hosts.h).
+ */
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "export/json_hosts.h"
+#include "inventory/db.h"
+#include "inventory/query.h"
+#include "util/compat.h"
+#include "util/err.h"
+#include "util/parse.h"
+
+static const char *const host_headers[] = {
+    "ADDRESS", "MAC", "VENDOR", "TTL", "RTT", "REASONS", "OPEN-PORTS",
+};
+#define HOST_COLUMNS ARRAY_SIZE(host_headers)
+
+/* One table row: the formatted values, and every cell by column. */
+typedef struct {
+	char ttl[12], rtt[32];
+	char *open_ports; /* owned */
+	const char *cell[HOST_COLUMNS];
+} host_line;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: netcensus hosts [--db FILE] [--scan ID] [--json]\n"
+		"\n"
+		"List the hosts one scan found, by address. Default: the newest scan\n"
+		"that completed or was interrupted.\n"
+		"\n"
+		"  --db FILE   inventory database (default: $NETCENSUS_DB, else ./netcensus.db)\n"
+		"  --scan ID   the scan to show (see `netcensus scans`)\n"
+		"  --json      print a JSON document instead of a table\n"
+		"  -h, --help  show this help\n");
+}
+
+/* "22,80,443" (other protocols as "161/udp"), or "-"; NULL when out of
+ * memory. The caller frees. */
+static char *open_port_list(const host_row *h)
+{
+	size_t len = 2, used = 0;
+	char *list;
+
+	for (size_t i = 0; i < h->nports; i++)
+		len += strlen(h->ports[i].proto ? h->ports[i].proto : "") + 8;
+	if ((list = malloc(len)) == NULL)
+		return NULL;
+	list[0] = '\0';
+	for (size_t i = 0; i < h->nports; i++) {
+		const port_row *p = &h->ports[i];
+		const char *proto = p->proto ? p->proto : "?";
+
+		if (p->state == NULL || strcmp(p->state, "open") != 0)
+			continue;
+		if (strcmp(proto, "tcp") == 0)
+			used += (size_t)snprintf(list + used, len - used, "%s%u", used ? "," : "",
+						 p->port);
+		else
+			used += (size_t)snprintf(list + used, len - used, "%s%u/%s",
+						 used ? "," : "", p->port, proto);
+	}
+	if (used == 0)
+		snprintf(list, len, "-");
+	return list;
+}
+
+static int fill_line(host_line *l, const host_row *h)
+{
+	if ((l->open_ports = open_port_list(h)) == NULL)
+		return nc_fail(NC_ERR_NOMEM, "out of memory listing hosts");
+	if (h->ttl >= 0)
+		snprintf(l->ttl, sizeof(l->ttl), "%d", h->ttl);
+	else
+		snprintf(l->ttl, sizeof(l->ttl), "-");
+	if (h->rtt_us >= 0)
+		snprintf(l->rtt, sizeof(l->rtt), "%.2fms", (double)h->rtt_us / 1000.0);
+	else
+		snprintf(l->rtt, sizeof(l->rtt), "-");
+	l->cell[0] = h->address;
+	l->cell[1] = h->mac ? h->mac : "-";
+	l->cell[2] = "-"; /* vendor: the OUI lookup fills it in later */
+	l->cell[3] = l->ttl;
+	l->cell[4] = l->rtt;
+	l->cell[5] = h->reasons[0] != '\0' ? h->reasons : "-";
+	l->cell[6] = l->open_ports;
+	return 0;
+}
+
+static void print_cells(const char *const *cell, const int *width)
+{
+	for (size_t c = 0; c + 1 < HOST_COLUMNS; c++)
+		printf("%-*s  ", width[c], cell[c]);
+	printf("%s\n", cell[HOST_COLUMNS - 1]);
+}
+
+static int print_table(const host_row *hosts, size_t n)
+{
+	host_line *lines = calloc(n ? n : 1, sizeof(*lines));
+	int width[HOST_COLUMNS];
+	int r = NC_ERR_INTERNAL;
+
+	if (lines == NULL)
+		return nc_fail(NC_ERR_NOMEM, "out of memory listing hosts");
+	for (size_t c = 0; c < HOST_COLUMNS; c++)
+		width[c] = (int)strlen(host_headers[c]);
+	for (size_t i = 0; i < n; i++) {
+		if ((r = fill_line(&lines[i], &hosts[i])) != 0)
+			goto out;
+		for (size_t c = 0; c < HOST_COLUMNS; c++)
+			width[c] = NC_MAX(width[c], (int)strlen(lines[i].cell[c]));
+	}
+	print_cells(host_headers, width);
+	for (size_t i = 0; i < n; i++)
+		print_cells(lines[i].cell, width);
+	r = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(lines[i].open_ports);
+	free(lines);
+	return r;
+}
+
+static int print_json(const scan_row *scan, const host_row *hosts, size_t n)
+{
+	json_t *doc = json_hosts_document(scan, hosts, n);
+	int r = 0;
+
+	if (doc == NULL)
+		return nc_fail(NC_ERR_NOMEM, "out of memory building JSON");
+	if (json_dumpf(doc, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF)
+		r = nc_fail(NC_ERR_IO, "cannot write the host list");
+	json_decref(doc);
+	return r;
+}
+
+/* The user should know when the list they read is not a whole scan. */
+static void warn_incomplete(const scan_row *scan)
+{
+	const char *status = scan->status ? scan->status : "";
+
+	if (strcmp(status, "interrupted") == 0)
+		cli_error("scan %lld was interrupted; its host list may be incomplete",
+			  (long long)scan->id);
+	else if (strcmp(status, "running") == 0)
+		cli_error("scan %lld is still running; its host list is incomplete",
+			  (long long)scan->id);
+	else if (strcmp(status, "failed") == 0)
+		cli_error("scan %lld failed; its host list may be incomplete", (long long)scan->id);
+}
+
+int cmd_hosts(int argc, char **argv)
+{
+	static const struct option options[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"scan", required_argument, NULL, 's'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *opt_db = NULL, *opt_scan = NULL;
+	bool json = false;
+	inventory_t *inv = NULL;
+	scan_row scan = {0};
+	host_row *hosts = NULL;
+	uint64_t scan_id = 0;
+	size_t n = 0;
+	int c, r;
+
+	optind = 0; /* glibc: restart scanning, whatever parsed argv before */
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			opt_db = optarg;
+			break;
+		case 's':
+			opt_scan = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return NC_EXIT_OK;
+		default:
+			usage(stderr);
+			return NC_EXIT_ERROR;
+		}
+	}
+	if (optind < argc) {
+		cli_error("hosts: unexpected argument '%s'", argv[optind]);
+		usage(stderr);
+		return NC_EXIT_ERROR;
+	}
+
+	nc_clear_error();
+	if (opt_scan != NULL && (r = parse_u64(opt_scan, 1, INT64_MAX, &scan_id, "scan id")) != 0)
+		goto out;
+	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0)
+		goto out;
+	if (opt_scan != NULL)
+		r = query_scan(inv, (int64_t)scan_id, &scan);
+	else
+		r = query_latest_scan(inv, &scan);
+	if (r != 0 || (r = query_scan_hosts(inv, scan.id, &hosts, &n)) != 0)
+		goto out;
+	warn_incomplete(&scan);
+	if ((r = json ? print_json(&scan, hosts, n) : print_table(hosts, n)) != 0)
+		goto out;
+	if (fflush(stdout) != 0)
+		r = nc_fail(NC_ERR_IO, "cannot write to standard output");
+out:
+	if (r != 0)
+		cli_error("%s", nc_errmsg(r));
+	query_hosts_free(hosts, n);
+	scan_row_clear(&scan);
+	inventory_close(inv);
+	return r == 0 ? NC_EXIT_OK : NC_EXIT_ERROR;
+}

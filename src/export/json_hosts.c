@@ -1,0 +1,177 @@
+#include "config.h"
+
+/*
+ * json_hosts.c — `scans --json` and `hosts --json`, through jansson.
+ *
+ * The shapes are a contract with whoever parses them (jq pipelines, the
+ * planning scripts), so they are written down in json_hosts.h and built in
+ * one place.  Every member is set with json_object_set_new(), which takes
+ * the value even when it fails, so one OR'ed status per object catches any
+ * allocation failure without leaking.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "export/json_hosts.h"
+#include "util/compat.h"
+
+/*
+ * A JSON string of len bytes. jansson refuses invalid UTF-8, and the
+ * inventory will hold bytes off the network, so such a string is kept with
+ * its non-ASCII bytes replaced by '?' rather than dropped.
+ */
+static json_t *jstrn(const char *s, size_t len)
+{
+	json_t *j;
+	char *ascii;
+
+	if ((j = json_stringn(s, len)) != NULL || (ascii = strndup(s, len)) == NULL)
+		return j;
+	for (char *p = ascii; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(ascii);
+	free(ascii);
+	return j;
+}
+
+/* A JSON string, or null for NULL. */
+static json_t *jstr(const char *s)
+{
+	return s != NULL ? jstrn(s, strlen(s)) : json_null();
+}
+
+/* A JSON integer, or null for the inventory's "unknown" (-1). */
+static json_t *jint(int64_t v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+/* An ISO 8601 UTC time, or null for 0. */
+static json_t *jtime(double epoch)
+{
+	char buf[32];
+
+	return epoch > 0 ? jstr(query_time_iso8601(epoch, buf, sizeof(buf))) : json_null();
+}
+
+/* Ownership of obj passes in; NULL (obj freed) when any member failed. */
+static json_t *checked(json_t *obj, int failed)
+{
+	if (failed == 0)
+		return obj;
+	json_decref(obj);
+	return NULL;
+}
+
+json_t *json_hosts_scan(const scan_row *s)
+{
+	json_t *o = json_object();
+	json_t *duration = json_null();
+	int bad = 0;
+
+	if (o == NULL)
+		return NULL;
+	if (s->finished_at > 0 && s->started_at > 0)
+		duration = json_real(s->finished_at - s->started_at);
+	bad |= json_object_set_new(o, "id", json_integer(s->id));
+	bad |= json_object_set_new(o, "status", jstr(s->status));
+	bad |= json_object_set_new(o, "started_at", jtime(s->started_at));
+	bad |= json_object_set_new(o, "finished_at", jtime(s->finished_at));
+	bad |= json_object_set_new(o, "duration_s", duration);
+	bad |= json_object_set_new(o, "targets", jstr(s->targets));
+	bad |= json_object_set_new(o, "target_count", jint(s->target_count));
+	bad |= json_object_set_new(o, "hosts_up", jint(s->hosts_up));
+	bad |= json_object_set_new(o, "note", jstr(s->note));
+	return checked(o, bad);
+}
+
+json_t *json_hosts_scan_list(const scan_row *scans, size_t n)
+{
+	json_t *a = json_array();
+	int bad = 0;
+
+	if (a == NULL)
+		return NULL;
+	for (size_t i = 0; i < n && bad == 0; i++)
+		bad |= json_array_append_new(a, json_hosts_scan(&scans[i]));
+	return checked(a, bad);
+}
+
+/* "echo-reply,syn-ack" -> ["echo-reply", "syn-ack"]; "" -> []. */
+static json_t *reason_list(const char *csv)
+{
+	json_t *a = json_array();
+	int bad = 0;
+
+	if (a == NULL)
+		return NULL;
+	while (*csv != '\0' && bad == 0) {
+		size_t len = strcspn(csv, ",");
+
+		if (len > 0)
+			bad |= json_array_append_new(a, jstrn(csv, len));
+		csv += len;
+		if (*csv == ',')
+			csv++;
+	}
+	return checked(a, bad);
+}
+
+static json_t *port_object(const port_row *p)
+{
+	json_t *o = json_object();
+	int bad = 0;
+
+	if (o == NULL)
+		return NULL;
+	bad |= json_object_set_new(o, "port", json_integer(p->port));
+	bad |= json_object_set_new(o, "proto", jstr(p->proto));
+	bad |= json_object_set_new(o, "state", jstr(p->state));
+	bad |= json_object_set_new(o, "reason", jstr(p->reason));
+	bad |= json_object_set_new(o, "ttl", jint(p->ttl));
+	return checked(o, bad);
+}
+
+static json_t *host_object(const host_row *h)
+{
+	json_t *o = json_object(), *ports = json_array();
+	int bad = 0;
+
+	if (o == NULL || ports == NULL) {
+		json_decref(o);
+		json_decref(ports);
+		return NULL;
+	}
+	for (size_t i = 0; i < h->nports && bad == 0; i++)
+		bad |= json_array_append_new(ports, port_object(&h->ports[i]));
+	bad |= json_object_set_new(o, "address", jstr(h->address));
+	bad |= json_object_set_new(o, "mac", jstr(h->mac));
+	bad |= json_object_set_new(o, "mac_source", jstr(h->mac_source));
+	bad |= json_object_set_new(o, "address_source", jstr(h->address_reason));
+	bad |= json_object_set_new(o, "vendor", json_null()); /* filled by the OUI lookup */
+	bad |= json_object_set_new(o, "reasons", reason_list(h->reasons));
+	bad |= json_object_set_new(o, "ttl", jint(h->ttl));
+	bad |= json_object_set_new(o, "rtt_us", jint(h->rtt_us));
+	bad |= json_object_set_new(o, "on_link", json_boolean(h->on_link));
+	bad |= json_object_set_new(o, "ports", ports);
+	return checked(o, bad);
+}
+
+json_t *json_hosts_document(const scan_row *scan, const host_row *hosts, size_t n)
+{
+	json_t *doc = json_object(), *list = json_array();
+	int bad = 0;
+
+	if (doc == NULL || list == NULL) {
+		json_decref(doc);
+		json_decref(list);
+		return NULL;
+	}
+	for (size_t i = 0; i < n && bad == 0; i++)
+		bad |= json_array_append_new(list, host_object(&hosts[i]));
+	bad |= json_object_set_new(doc, "scan", json_hosts_scan(scan));
+	bad |= json_object_set_new(doc, "hosts", list);
+	return checked(doc, bad);
+}

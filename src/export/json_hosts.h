@@ -1,0 +1,35 @@
+/*
+ * json_hosts.h — scans and the hosts of a scan as JSON (jansson) documents.
+ *
+ * These build json_t trees from the typed rows of inventory/query.h; the
+ * caller decides where they go (json_dumpf) and frees them (json_decref).
+ * Absent values become JSON null, never "" or -1.  Each function returns
+ * NULL when out of memory.
+ */
+#ifndef NC_EXPORT_JSON_HOSTS_H
+#define NC_EXPORT_JSON_HOSTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "inventory/query.h"
+
+/*
+ * One scan: {"id", "status", "started_at", "finished_at" (ISO 8601 UTC or
+ * null), "duration_s" (null while running), "targets" (the specs as given),
+ * "target_count", "hosts_up", "note"}.  Used for each element of
+ * `scans --json` and for the "scan" member of json_hosts_document().
+ */
+json_t *json_hosts_scan(const scan_row *scan);
+
+/* The elements of `scans --json`: an array of json_hosts_scan() objects. */
+json_t *json_hosts_scan_list(const scan_row *scans, size_t n);
+
+/*
+ * `hosts --json`: {"scan": {...}, "hosts": [{"address", "mac", "mac_source",
+ * "address_source", "vendor", "reasons": [...], "ttl", "rtt_us", "on_link",
+ * "ports": [{"port", "proto", "state", "reason", "ttl"}]}]}.
+ */
+json_t *json_hosts_document(const scan_row *scan, const host_row *hosts, size_t n);
+
+#endif

@@ -1,0 +1,318 @@
+#include "config.h"
+
+/*
+ * db.c — opening the inventory, keeping its schema current, and the lock
+ * that lets only one scan write at a time.
+ *
+ * The schema is a list of migrations: migrations[i] takes a database from
+ * PRAGMA user_version i to i + 1.  inventory_open() applies the missing ones
+ * in one IMMEDIATE transaction (re-reading the version inside it, so two
+ * processes opening a fresh file at once do not both create tables) and
+ * refuses a database that a newer netcensus has written.  A change to the
+ * schema is a new entry at the end of the list, never an edit of an old one.
+ *
+ * The writer lock is an flock() on "<db>.lock", not an SQLite lock: it has
+ * to be held for a whole scan, across many transactions, and it has to
+ * vanish when the process dies.  Readers never take it; WAL mode lets them
+ * read while a scan writes.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inventory/db.h"
+#include "inventory/query.h"
+#include "util/compat.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+
+#define DB_BUSY_TIMEOUT_MS 5000
+#define LOCK_POLL_NS 100000000ull /* 100 ms */
+
+struct inventory {
+	sqlite3 *db;
+	char *path;
+	char *lock_path;
+	int lock_fd; /* -1 while the writer lock is not held */
+	bool writable;
+};
+
+static const char *const migrations[] = {
+    /* 0 -> 1: scans, hosts, what each scan saw of each host, ports. */
+    "CREATE TABLE scans ("
+    "  id INTEGER PRIMARY KEY,"
+    "  started_at REAL,"
+    "  finished_at REAL,"
+    "  status TEXT NOT NULL"
+    "    CHECK (status IN ('running', 'complete', 'interrupted', 'failed')),"
+    "  targets TEXT,"
+    "  target_count INTEGER,"
+    "  command TEXT,"
+    "  pid INTEGER,"
+    "  hosts_up INTEGER,"
+    "  packets_sent INTEGER,"
+    "  replies INTEGER,"
+    "  unprivileged INTEGER,"
+    "  note TEXT"
+    ");"
+    "CREATE INDEX scans_status ON scans(status, id);"
+    "CREATE TABLE hosts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  mac TEXT,"
+    "  address TEXT,"
+    "  first_seen REAL,"
+    "  last_seen REAL,"
+    "  first_scan INTEGER REFERENCES scans(id),"
+    "  last_scan INTEGER REFERENCES scans(id)"
+    ");"
+    "CREATE INDEX hosts_mac ON hosts(mac);"
+    "CREATE INDEX hosts_address ON hosts(address, last_seen);"
+    "CREATE TABLE host_scans ("
+    "  scan_id INTEGER REFERENCES scans(id) ON DELETE CASCADE,"
+    "  host_id INTEGER REFERENCES hosts(id),"
+    "  address TEXT NOT NULL,"
+    "  address_int INTEGER NOT NULL,"
+    "  address_reason TEXT,"
+    "  mac TEXT,"
+    "  mac_source TEXT,"
+    "  reasons TEXT,"
+    "  ttl INTEGER,"
+    "  rtt_us INTEGER,"
+    "  on_link INTEGER,"
+    "  seen_at REAL,"
+    "  PRIMARY KEY (scan_id, host_id)"
+    ");"
+    "CREATE UNIQUE INDEX host_scans_address ON host_scans(scan_id, address_int);"
+    "CREATE INDEX host_scans_host ON host_scans(host_id);"
+    "CREATE TABLE ports ("
+    "  scan_id INTEGER REFERENCES scans(id) ON DELETE CASCADE,"
+    "  host_id INTEGER REFERENCES hosts(id),"
+    "  proto TEXT,"
+    "  port INTEGER,"
+    "  state TEXT,"
+    "  reason TEXT,"
+    "  ttl INTEGER,"
+    "  PRIMARY KEY (scan_id, host_id, proto, port)"
+    ");",
+};
+_Static_assert(ARRAY_SIZE(migrations) == INVENTORY_SCHEMA_VERSION,
+	       "INVENTORY_SCHEMA_VERSION must equal the number of migrations");
+
+int inventory_fail(const inventory_t *inv, const char *what)
+{
+	return nc_fail(NC_ERR_DB, "database %s: %s: %s", inv->path, what, sqlite3_errmsg(inv->db));
+}
+
+int inventory_exec(inventory_t *inv, const char *sql, const char *what)
+{
+	if (sqlite3_exec(inv->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return inventory_fail(inv, what);
+	return 0;
+}
+
+static int read_user_version(inventory_t *inv, int *version)
+{
+	sqlite3_stmt *st = NULL;
+	int r = NC_ERR_INTERNAL;
+
+	if (sqlite3_prepare_v2(inv->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		r = inventory_fail(inv, "reading the schema version");
+		goto out;
+	}
+	*version = sqlite3_column_int(st, 0);
+	r = 0;
+out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int refuse_newer(const inventory_t *inv, int version)
+{
+	return nc_fail(NC_ERR_SCHEMA,
+		       "database %s has schema version %d but this netcensus knows only up to %d; "
+		       "use a newer netcensus",
+		       inv->path, version, INVENTORY_SCHEMA_VERSION);
+}
+
+/* Bring the schema to INVENTORY_SCHEMA_VERSION (see the file comment). */
+static int migrate(inventory_t *inv)
+{
+	char set_version[64];
+	int version = 0, r = NC_ERR_INTERNAL;
+	bool in_txn = false;
+
+	if ((r = read_user_version(inv, &version)) != 0)
+		return r;
+	if (version > INVENTORY_SCHEMA_VERSION)
+		return refuse_newer(inv, version);
+	if (version == INVENTORY_SCHEMA_VERSION)
+		return 0;
+	if (!inv->writable) {
+		if (version == 0)
+			return nc_fail(NC_ERR_NOT_FOUND, "no inventory at %s (run a scan first)",
+				       inv->path);
+		return nc_fail(NC_ERR_SCHEMA,
+			       "database %s has schema version %d; run a scan with this netcensus "
+			       "to upgrade it to %d",
+			       inv->path, version, INVENTORY_SCHEMA_VERSION);
+	}
+
+	if ((r = inventory_exec(inv, "BEGIN IMMEDIATE", "starting the schema migration")) != 0)
+		goto out;
+	in_txn = true;
+	/* Another process may have migrated while we waited for the lock. */
+	if ((r = read_user_version(inv, &version)) != 0)
+		goto out;
+	if (version > INVENTORY_SCHEMA_VERSION) {
+		r = refuse_newer(inv, version);
+		goto out;
+	}
+	for (int v = version; v < INVENTORY_SCHEMA_VERSION; v++)
+		if ((r = inventory_exec(inv, migrations[v], "migrating the schema")) != 0)
+			goto out;
+	/* PRAGMA takes no parameters; the value is our own constant. */
+	snprintf(set_version, sizeof(set_version), "PRAGMA user_version = %d",
+		 INVENTORY_SCHEMA_VERSION);
+	if ((r = inventory_exec(inv, set_version, "recording the schema version")) != 0)
+		goto out;
+	if ((r = inventory_exec(inv, "COMMIT", "committing the schema migration")) != 0)
+		goto out;
+	in_txn = false;
+	r = 0;
+out:
+	if (in_txn)
+		sqlite3_exec(inv->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+static int configure_connection(inventory_t *inv)
+{
+	int r;
+
+	if (sqlite3_busy_timeout(inv->db, DB_BUSY_TIMEOUT_MS) != SQLITE_OK)
+		return inventory_fail(inv, "setting the busy timeout");
+	if ((r = inventory_exec(inv, "PRAGMA foreign_keys = ON", "enabling foreign keys")) != 0)
+		return r;
+	if (!inv->writable)
+		return 0;
+	/* journal_mode answers with a row; sqlite3_exec() just discards it. */
+	if ((r = inventory_exec(inv, "PRAGMA journal_mode = WAL", "enabling WAL mode")) != 0)
+		return r;
+	return inventory_exec(inv, "PRAGMA synchronous = NORMAL", "setting synchronous mode");
+}
+
+int inventory_lock(inventory_t *inv, double wait_s)
+{
+	uint64_t deadline = time_mono_ns() + (uint64_t)(wait_s > 0 ? wait_s * 1e9 : 0);
+	int fd;
+
+	if (!inv->writable)
+		return nc_fail(NC_ERR_INVALID, "database %s was opened read-only", inv->path);
+	if (inv->lock_fd >= 0)
+		return nc_fail(NC_ERR_INVALID, "a scan is already being written to %s", inv->path);
+	fd = open(inv->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return nc_fail(NC_ERR_IO, "cannot open lock file %s: %s", inv->lock_path,
+			       strerror(errno));
+	for (;;) {
+		int e;
+
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		if ((e = errno) == EINTR)
+			continue;
+		if (e != EWOULDBLOCK || time_mono_ns() >= deadline) {
+			close(fd);
+			if (e != EWOULDBLOCK)
+				return nc_fail(NC_ERR_IO, "cannot lock %s: %s", inv->lock_path,
+					       strerror(e));
+			return NC_ERR_BUSY;
+		}
+		time_sleep_ns(LOCK_POLL_NS);
+	}
+	inv->lock_fd = fd;
+	return 0;
+}
+
+/* The lock file stays: removing it would race with a process that has
+ * opened it and is about to lock it. */
+void inventory_unlock(inventory_t *inv)
+{
+	if (inv->lock_fd < 0)
+		return;
+	close(inv->lock_fd); /* drops the flock */
+	inv->lock_fd = -1;
+}
+
+bool inventory_locked(const inventory_t *inv)
+{
+	return inv->lock_fd >= 0;
+}
+
+int inventory_open(const char *path, int mode, inventory_t **out)
+{
+	inventory_t *inv = NULL;
+	struct stat sb;
+	int flags, r = NC_ERR_INTERNAL;
+
+	*out = NULL;
+	if (mode != INV_WRITE && stat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			return nc_fail(NC_ERR_NOT_FOUND, "no inventory at %s (run a scan first)",
+				       path);
+		return nc_fail(NC_ERR_IO, "cannot open database %s: %s", path, strerror(errno));
+	}
+	if ((inv = calloc(1, sizeof(*inv))) == NULL)
+		return nc_fail(NC_ERR_NOMEM, "out of memory opening %s", path);
+	inv->lock_fd = -1;
+	inv->writable = mode == INV_WRITE;
+	if ((inv->path = strdup(path)) == NULL || asprintf(&inv->lock_path, "%s.lock", path) < 0) {
+		inv->lock_path = NULL;
+		r = nc_fail(NC_ERR_NOMEM, "out of memory opening %s", path);
+		goto out;
+	}
+	flags = inv->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	if (sqlite3_open_v2(path, &inv->db, flags, NULL) != SQLITE_OK) {
+		r = nc_fail(sqlite3_errcode(inv->db) == SQLITE_CANTOPEN ? NC_ERR_IO : NC_ERR_DB,
+			    "cannot open database %s: %s", path,
+			    inv->db ? sqlite3_errmsg(inv->db) : "out of memory");
+		goto out;
+	}
+	sqlite3_extended_result_codes(inv->db, 1);
+	if ((r = configure_connection(inv)) != 0 || (r = migrate(inv)) != 0)
+		goto out;
+	*out = inv;
+	inv = NULL;
+	r = 0;
+out:
+	inventory_close(inv);
+	return r;
+}
+
+void inventory_close(inventory_t *inv)
+{
+	if (inv == NULL)
+		return;
+	inventory_unlock(inv);
+	sqlite3_close(inv->db); /* NULL is a no-op */
+	free(inv->lock_path);
+	free(inv->path);
+	free(inv);
+}
+
+sqlite3 *inventory_sqlite(inventory_t *inv)
+{
+	return inv->db;
+}
+
+const char *inventory_path(const inventory_t *inv)
+{
+	return inv->path;
+}

@@ -1,0 +1,109 @@
+/*
+ * query.h — reading the inventory back: scans, and the hosts of one scan.
+ *
+ * The commands and exporters read typed rows from here instead of writing
+ * SQL of their own.  Every string is a private copy in which control bytes
+ * (below 0x20, and 0x7f) have been replaced by '?', since later versions
+ * store names that came off the network and a terminal must never receive
+ * them raw.  Absent values: NULL strings, -1 numbers, 0 times.
+ */
+#ifndef NC_INVENTORY_QUERY_H
+#define NC_INVENTORY_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inventory/db.h"
+
+typedef struct {
+	int64_t id;
+	double started_at;    /* epoch seconds */
+	double finished_at;   /* 0 while running or when unknown */
+	char *status;	      /* "running" | "complete" | "interrupted" | "failed" */
+	char *targets;	      /* the target specs as given; may be NULL */
+	char *command;	      /* may be NULL */
+	char *note;	      /* may be NULL */
+	int64_t target_count; /* -1 unknown */
+	int64_t hosts_up;     /* -1 until the scan is finished */
+	int64_t packets_sent; /* -1 unknown */
+	int64_t replies;      /* -1 unknown */
+	int64_t pid;	      /* -1 unknown */
+	bool unprivileged;
+} scan_row;
+
+typedef struct {
+	uint16_t port;
+	char *proto;  /* "tcp", "udp", ... */
+	char *state;  /* "open" | "closed" | "filtered" */
+	char *reason; /* a reason_name() */
+	int ttl;      /* -1 unknown */
+} port_row;
+
+typedef struct {
+	int64_t host_id;      /* identity across scans */
+	char *address;	      /* dotted quad */
+	uint32_t address_int; /* host byte order */
+	char *address_reason; /* how the address was learned, a reason_name() */
+	char *mac;	      /* "aa:bb:cc:dd:ee:ff" or NULL */
+	char *mac_source;     /* a mac_source_name() or NULL */
+	char *reasons;	      /* comma list in reason order; never NULL */
+	int ttl;	      /* -1 unknown */
+	int64_t rtt_us;	      /* -1 unknown */
+	bool on_link;
+	port_row *ports; /* sorted by proto, then port */
+	size_t nports;
+} host_row;
+
+/*
+ * Every scan, oldest first. *rows_out = NULL, *n_out = 0 first; on success
+ * the caller frees with query_scans_free(). Errors: NC_ERR_DB, NC_ERR_NOMEM.
+ */
+int query_scans(inventory_t *inv, scan_row **rows_out, size_t *n_out);
+void query_scans_free(scan_row *rows, size_t n);
+
+/* One scan by id into *out (caller clears it with scan_row_clear()).
+ * NC_ERR_NOT_FOUND with a detail naming the id and the database. */
+int query_scan(inventory_t *inv, int64_t id, scan_row *out);
+
+/* The newest scan that ended "complete" or "interrupted": what `hosts`,
+ * `export` and `show` read by default. NC_ERR_NOT_FOUND when none. */
+int query_latest_scan(inventory_t *inv, scan_row *out);
+
+void scan_row_clear(scan_row *row);
+
+/*
+ * The hosts one scan saw, sorted by address, each with its ports.
+ * *rows_out = NULL, *n_out = 0 first; the caller frees with
+ * query_hosts_free(). An unknown scan simply has no hosts.
+ */
+int query_scan_hosts(inventory_t *inv, int64_t scan_id, host_row **rows_out, size_t *n_out);
+void query_hosts_free(host_row *rows, size_t n);
+
+/* An inventory timestamp as local "YYYY-MM-DD HH:MM:SS" into buf (at least
+ * 20 bytes); "-" for 0. Returns buf. */
+const char *query_time_local(double epoch, char *buf, size_t len);
+
+/* An inventory timestamp as UTC ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" into buf
+ * (at least 21 bytes); "-" for 0. Returns buf. */
+const char *query_time_iso8601(double epoch, char *buf, size_t len);
+
+/*
+ * Internal to src/inventory (db.c defines these for store.c and query.c).
+ * They belong in db.h beside inventory_sqlite(); they live here only until
+ * that header can be changed.
+ */
+
+/* Take the writer lock on "<db>.lock", polling every 100 ms for up to
+ * wait_s seconds: 0, NC_ERR_BUSY (no detail: the caller says who holds it),
+ * NC_ERR_IO or NC_ERR_INVALID (read-only handle, lock already held). */
+int inventory_lock(inventory_t *inv, double wait_s);
+/* Release it if held; inventory_close() does this too. */
+void inventory_unlock(inventory_t *inv);
+bool inventory_locked(const inventory_t *inv);
+/* Run constant SQL (transaction control, DDL): never SQL with values. */
+int inventory_exec(inventory_t *inv, const char *sql, const char *what);
+/* nc_fail(NC_ERR_DB, ...) naming the database, what failed, SQLite's text. */
+int inventory_fail(const inventory_t *inv, const char *what);
+
+#endif
