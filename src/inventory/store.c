@@ -22,8 +22,8 @@
  * this scan are skipped.
  */
 
+#include <netinet/in.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -127,11 +127,11 @@ static void bind_int_or_null(sqlite3_stmt *st, int i, int64_t v, bool known)
 static const char *proto_name(uint8_t proto, char *buf, size_t len)
 {
 	switch (proto) {
-	case 6:
+	case IPPROTO_TCP:
 		return "tcp";
-	case 17:
+	case IPPROTO_UDP:
 		return "udp";
-	case 132:
+	case IPPROTO_SCTP:
 		return "sctp";
 	default:
 		snprintf(buf, len, "ip-%u", proto);
