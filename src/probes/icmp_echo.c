@@ -12,10 +12,16 @@
 
 #define ECHO_PAYLOAD 16
 
+/* Sum of the constant tail of the payload. */
+static uint32_t payload_sum(void)
+{
+	return pkt_sum((const uint8_t *)"netcensu", 8, 0);
+}
+
 static size_t icmp_echo_make_packet(const probe_env *env, const probe_dst *d, uint8_t *buf,
 				    size_t cap)
 {
-	uint32_t cookie = cookie_make(&env->key, d->src_ip, d->dst_ip, 0, 0, PROBE_TAG_ICMP_ECHO);
+	uint32_t cookie = cookie_derive(&env->key, d->flow, 0, 0, PROBE_TAG_ICMP_ECHO);
 	uint8_t *ip = buf + PKT_ETH_HLEN, *icmp = ip + PKT_IP_HLEN;
 	uint64_t sent_us = (d->now_ns - env->t0_ns) / 1000;
 	size_t l4 = 8 + ECHO_PAYLOAD;
@@ -31,8 +37,12 @@ static size_t icmp_echo_make_packet(const probe_env *env, const probe_dst *d, ui
 	pkt_put16(icmp + 6, (uint16_t)cookie);
 	pkt_put32(icmp + 8, (uint32_t)(sent_us >> 32));
 	pkt_put32(icmp + 12, (uint32_t)sent_us);
-	memcpy(icmp + 16, "netcensus", 8);
-	pkt_put16(icmp + 2, pkt_fold(pkt_sum(icmp, l4, 0)));
+	memcpy(icmp + 16, "netcensu", 8);
+	/* checksum from the fields (re-reading the frame just written stalls) */
+	pkt_put16(icmp + 2, pkt_fold(payload_sum() + (PKT_ICMP_ECHO << 8) + (cookie >> 16) +
+				     (cookie & 0xffff) + (uint32_t)(sent_us >> 48) +
+				     (uint32_t)((sent_us >> 32) & 0xffff) +
+				     (uint32_t)((sent_us >> 16) & 0xffff) + (uint32_t)(sent_us & 0xffff)));
 	return PKT_ETH_HLEN + PKT_IP_HLEN + l4;
 }
 

@@ -8,24 +8,25 @@
 #include "config.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "probes/probe.h"
 
-static uint32_t ms_since_midnight_ut(void)
+/* Milliseconds since midnight UT at monotonic time now_ns, from the wall
+ * clock the engine read once at t0 (no system call per packet). */
+static uint32_t ms_since_midnight_ut(const probe_env *env, uint64_t now_ns)
 {
-	struct timespec ts;
+	uint64_t ms = env->t0_wall_ms + (now_ns - env->t0_ns) / 1000000;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint32_t)((ts.tv_sec % 86400) * 1000 + ts.tv_nsec / 1000000);
+	return (uint32_t)(ms % 86400000u);
 }
 
 static size_t icmp_ts_make_packet(const probe_env *env, const probe_dst *d, uint8_t *buf,
 				  size_t cap)
 {
-	uint32_t cookie = cookie_make(&env->key, d->src_ip, d->dst_ip, 0, 0, PROBE_TAG_ICMP_TS);
+	uint32_t cookie = cookie_derive(&env->key, d->flow, 0, 0, PROBE_TAG_ICMP_TS);
 	uint8_t *ip = buf + PKT_ETH_HLEN, *icmp = ip + PKT_IP_HLEN;
 	size_t l4 = 20;
+	uint32_t orig = ms_since_midnight_ut(env, d->now_ns);
 
 	if (cap < PKT_ETH_HLEN + PKT_IP_HLEN + l4)
 		return 0;
@@ -36,10 +37,12 @@ static size_t icmp_ts_make_packet(const probe_env *env, const probe_dst *d, uint
 	pkt_put16(icmp + 2, 0);
 	pkt_put16(icmp + 4, (uint16_t)(cookie >> 16));
 	pkt_put16(icmp + 6, (uint16_t)cookie);
-	pkt_put32(icmp + 8, ms_since_midnight_ut());
+	pkt_put32(icmp + 8, orig);
 	pkt_put32(icmp + 12, 0);
 	pkt_put32(icmp + 16, 0);
-	pkt_put16(icmp + 2, pkt_fold(pkt_sum(icmp, l4, 0)));
+	/* checksum from the fields (re-reading the frame just written stalls) */
+	pkt_put16(icmp + 2, pkt_fold((PKT_ICMP_TIMESTAMP << 8) + (cookie >> 16) + (cookie & 0xffff) +
+				     (orig >> 16) + (orig & 0xffff)));
 	return PKT_ETH_HLEN + PKT_IP_HLEN + l4;
 }
 
@@ -59,7 +62,7 @@ static bool icmp_ts_validate(const probe_env *env, const pkt_view *v, uint64_t n
 	out->ttl = v->ip_ttl;
 	out->rtt_us = -1;
 	if (v->icmp_data_len >= 4) {
-		uint32_t now = ms_since_midnight_ut(), orig = pkt_get32(v->icmp_data);
+		uint32_t now = ms_since_midnight_ut(env, now_ns), orig = pkt_get32(v->icmp_data);
 		uint32_t delta = (now + 86400000u - orig) % 86400000u;
 
 		/* millisecond resolution: only worth keeping when it is not 0 */

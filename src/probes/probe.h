@@ -8,6 +8,9 @@
  *
  * Validation is stateless: make_packet() hides a cookie (cookie.h) of the
  * flow in a field the target echoes, validate() recomputes it from the reply.
+ * make_packet derives its cookie from d->flow, which the engine computes once
+ * per target; validate() uses cookie_make() on the reply's addresses, which
+ * gives the same value.
  * The engine additionally drops replies whose source is not a target.
  */
 #ifndef NC_PROBES_PROBE_H
@@ -36,6 +39,7 @@ typedef struct {
 	cookie_key key;
 	uint16_t tcp_sport;  /* our TCP source port for this scan */
 	uint64_t t0_ns;      /* monotonic origin of the timestamps we embed */
+	uint64_t t0_wall_ms; /* wall clock at t0, ms since the epoch */
 } probe_env;
 
 /* One packet to build. */
@@ -45,6 +49,7 @@ typedef struct {
 	uint16_t dst_port;            /* TCP/UDP probes; 0 otherwise */
 	bool port_scan;               /* tcp-syn as part of the -p port scan */
 	uint64_t now_ns;              /* monotonic send time */
+	uint64_t flow;                /* cookie_flow(key, src_ip, dst_ip) */
 } probe_dst;
 
 /* What a validated reply says. */

@@ -22,7 +22,8 @@ static uint32_t ack_cookie(const probe_env *env, uint32_t ours, uint32_t theirs,
 static size_t tcp_ack_make_packet(const probe_env *env, const probe_dst *d, uint8_t *buf,
 				  size_t cap)
 {
-	uint32_t ack = ack_cookie(env, d->src_ip, d->dst_ip, d->dst_port);
+	uint32_t ack = cookie_derive(&env->key, d->flow, env->tcp_sport, d->dst_port,
+				     PROBE_TAG_TCP_ACK);
 	uint8_t *ip = buf + PKT_ETH_HLEN, *tcp = ip + PKT_IP_HLEN;
 
 	if (cap < PKT_ETH_HLEN + PKT_IP_HLEN + ACK_HLEN)
@@ -37,7 +38,16 @@ static size_t tcp_ack_make_packet(const probe_env *env, const probe_dst *d, uint
 	tcp[13] = PKT_TCP_ACK;
 	pkt_put16(tcp + 14, 1024);
 	pkt_put16(tcp + 18, 0);
-	pkt_l4_checksum(tcp, ACK_HLEN, d->src_ip, d->dst_ip, 6);
+	/* checksum from the fields (re-reading the frame just written stalls) */
+	{
+		uint32_t seq = ack ^ 0x6e657463u;
+
+		pkt_put16(tcp + 16,
+			  pkt_fold(pkt_pseudo_sum(d->src_ip, d->dst_ip, 6, ACK_HLEN) +
+				   env->tcp_sport + d->dst_port + (seq >> 16) + (seq & 0xffff) +
+				   (ack >> 16) + (ack & 0xffff) +
+				   ((ACK_HLEN / 4) << 12 | PKT_TCP_ACK) + 1024));
+	}
 	return PKT_ETH_HLEN + PKT_IP_HLEN + ACK_HLEN;
 }
 

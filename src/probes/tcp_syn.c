@@ -26,7 +26,8 @@ static uint32_t syn_cookie(const probe_env *env, uint32_t ours, uint32_t theirs,
 static size_t tcp_syn_make_packet(const probe_env *env, const probe_dst *d, uint8_t *buf,
 				  size_t cap)
 {
-	uint32_t seq = syn_cookie(env, d->src_ip, d->dst_ip, d->dst_port, d->port_scan);
+	uint32_t seq = cookie_derive(&env->key, d->flow, env->tcp_sport, d->dst_port,
+				     d->port_scan ? PROBE_TAG_TCP_PORTSCAN : PROBE_TAG_TCP_SYN);
 	uint8_t *ip = buf + PKT_ETH_HLEN, *tcp = ip + PKT_IP_HLEN;
 	uint32_t tsval = (uint32_t)((d->now_ns - env->t0_ns) / 1000);
 
@@ -51,7 +52,11 @@ static size_t tcp_syn_make_packet(const probe_env *env, const probe_dst *d, uint
 	tcp[27] = 10;
 	pkt_put32(tcp + 28, tsval);
 	pkt_put32(tcp + 32, 0);
-	pkt_l4_checksum(tcp, SYN_HLEN, d->src_ip, d->dst_ip, 6);
+	/* checksum from the fields (re-reading the frame just written stalls) */
+	pkt_put16(tcp + 16, pkt_fold(pkt_pseudo_sum(d->src_ip, d->dst_ip, 6, SYN_HLEN) +
+				     env->tcp_sport + d->dst_port + (seq >> 16) + (seq & 0xffff) +
+				     ((SYN_HLEN / 4) << 12 | PKT_TCP_SYN) + 1024 + 0x0204 + 1460 +
+				     0x0101 + 0x080a + (tsval >> 16) + (tsval & 0xffff)));
 	return PKT_ETH_HLEN + PKT_IP_HLEN + SYN_HLEN;
 }
 

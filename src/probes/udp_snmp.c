@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "probes/probe.h"
@@ -48,10 +49,24 @@ static const uint8_t snmp_v3_discovery[SNMP_MSG_LEN] = {
 #define MSGID_AT 9
 #define REQID_AT 52
 
+/* The checksum contribution of the template with both ids zero, computed
+ * once (the race between two first callers is benign: same value). */
+static uint32_t template_sum(void)
+{
+	static uint32_t sum;
+	static bool ready;
+
+	if (!ready) {
+		sum = pkt_sum(snmp_v3_discovery, SNMP_MSG_LEN, 0);
+		ready = true;
+	}
+	return sum;
+}
+
 static size_t udp_snmp_make_packet(const probe_env *env, const probe_dst *d, uint8_t *buf,
 				   size_t cap)
 {
-	uint32_t cookie = udp_cookie(env, d->src_ip, d->dst_ip);
+	uint32_t cookie = cookie_derive(&env->key, d->flow, 0, SNMP_PORT, PROBE_TAG_UDP);
 	uint32_t id = (cookie & 0x3fffffffu) | 0x40000000u; /* positive, 4 octets */
 	uint8_t *ip = buf + PKT_ETH_HLEN, *udp = ip + PKT_IP_HLEN, *msg = udp + 8;
 	size_t l4 = 8 + SNMP_MSG_LEN;
@@ -66,7 +81,23 @@ static size_t udp_snmp_make_packet(const probe_env *env, const probe_dst *d, uin
 	memcpy(msg, snmp_v3_discovery, SNMP_MSG_LEN);
 	pkt_put32(msg + MSGID_AT, id);
 	pkt_put32(msg + REQID_AT, id);
-	pkt_l4_checksum(udp, l4, d->src_ip, d->dst_ip, 17);
+	/*
+	 * The checksum without re-reading the message just written: the
+	 * template's sum (ids zero) plus the ids where they sit, plus the UDP
+	 * and pseudo headers.
+	 */
+	{
+		uint32_t sum = template_sum();
+		uint16_t c;
+
+		/* msgID straddles 16-bit words (odd offset), the request id not */
+		sum += (id >> 24) + ((id >> 8) & 0xffff) + ((id & 0xff) << 8);
+		sum += (id >> 16) + (id & 0xffff);
+		sum += udp_sport(cookie) + SNMP_PORT + (uint32_t)l4;
+		sum += pkt_pseudo_sum(d->src_ip, d->dst_ip, 17, (uint16_t)l4);
+		c = pkt_fold(sum);
+		pkt_put16(udp + 6, c == 0 ? 0xffff : c);
+	}
 	return PKT_ETH_HLEN + PKT_IP_HLEN + l4;
 }
 

@@ -99,24 +99,42 @@ uint64_t siphash24(const cookie_key *key, const void *data, size_t len)
 }
 
 /*
- * The flow record is 16 bytes, little-endian:
- *   our_ip(4) their_ip(4) our_port(2) their_port(2) tag(1) zero(3)
- * i.e. siphash24() of those bytes; hashed here as two words directly, which
- * the tests check gives the same value.  The 64-bit result is folded to 32
- * so every output bit depends on the whole hash.
+ * A cookie is computed in two steps so that the sender, which sends several
+ * probes to each target, pays for SipHash once per target:
+ *   flow   = SipHash-2-4(key, our_ip(4 LE) their_ip(4 LE))
+ *   cookie = fold(mix(flow + ports_and_tag * golden ^ k1))
+ * The mix is the murmur3 64-bit finaliser: a bijection that spreads every
+ * input bit over the output, so cookies of one flow look unrelated.
  */
-uint32_t cookie_make(const cookie_key *key, uint32_t our_ip, uint32_t their_ip,
-		     uint16_t our_port, uint16_t their_port, uint8_t tag)
+uint64_t cookie_flow(const cookie_key *key, uint32_t our_ip, uint32_t their_ip)
 {
 	struct sip_state s;
-	uint64_t h;
 
 	sip_init(&s, key);
 	sip_compress(&s, (uint64_t)our_ip | (uint64_t)their_ip << 32);
-	sip_compress(&s, (uint64_t)our_port | (uint64_t)their_port << 16 | (uint64_t)tag << 32);
-	sip_compress(&s, (uint64_t)16 << 56);
-	h = sip_finish(&s);
-	return (uint32_t)(h ^ (h >> 32));
+	sip_compress(&s, (uint64_t)8 << 56);
+	return sip_finish(&s);
+}
+
+uint32_t cookie_derive(const cookie_key *key, uint64_t flow, uint16_t our_port,
+		       uint16_t their_port, uint8_t tag)
+{
+	uint64_t x = (uint64_t)our_port | (uint64_t)their_port << 16 | (uint64_t)tag << 32;
+
+	x = flow + x * 0x9e3779b97f4a7c15ULL;
+	x ^= key->k1;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (uint32_t)(x ^ (x >> 32));
+}
+
+uint32_t cookie_make(const cookie_key *key, uint32_t our_ip, uint32_t their_ip,
+		     uint16_t our_port, uint16_t their_port, uint8_t tag)
+{
+	return cookie_derive(key, cookie_flow(key, our_ip, their_ip), our_port, their_port, tag);
 }
 
 /* splitmix64: expands one seed into unrelated words, nearby seeds included. */

@@ -31,6 +31,15 @@ int cookie_key_random(cookie_key *key);
 uint32_t cookie_make(const cookie_key *key, uint32_t our_ip, uint32_t their_ip,
 		     uint16_t our_port, uint16_t their_port, uint8_t tag);
 
+/*
+ * The same in two steps, for a sender that sends many probes to one target:
+ * cookie_make(k, a, b, p, q, t) == cookie_derive(k, cookie_flow(k, a, b), p, q, t).
+ * cookie_flow is SipHash-2-4 of our_ip, their_ip (4 bytes each, little-endian).
+ */
+uint64_t cookie_flow(const cookie_key *key, uint32_t our_ip, uint32_t their_ip);
+uint32_t cookie_derive(const cookie_key *key, uint64_t flow, uint16_t our_port,
+		       uint16_t their_port, uint8_t tag);
+
 /* SipHash-2-4 of a byte string (exposed for the tests' reference vectors). */
 uint64_t siphash24(const cookie_key *key, const void *data, size_t len);
 

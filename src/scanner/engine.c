@@ -173,19 +173,21 @@ static void pace(engine *e)
 }
 
 /* Build and queue one probe frame. */
-static void emit(engine *e, const probe_module *m, const netif_path *path, const uint8_t *dst_mac,
-		 uint32_t dst_ip, uint16_t port, bool port_scan)
+static void emit(engine *e, const probe_module *m, const netif_iface *ifc, uint32_t src,
+		 const uint8_t *dst_mac, uint32_t dst_ip, uint16_t port, bool port_scan,
+		 uint64_t flow)
 {
 	probe_dst d;
 	size_t len, idx = module_index(m);
 	uint8_t *frame;
 
-	d.src_ip = path->src;
+	d.src_ip = src;
 	d.dst_ip = dst_ip;
-	memcpy(d.src_mac, path->iface->mac, 6);
+	memcpy(d.src_mac, ifc->mac, 6);
 	memcpy(d.dst_mac, dst_mac, 6);
 	d.dst_port = port;
 	d.port_scan = port_scan;
+	d.flow = flow;
 
 	if (e->cfg->dry_run) {
 		uint8_t scratch[PKT_MAX_FRAME];
@@ -200,11 +202,11 @@ static void emit(engine *e, const probe_module *m, const netif_path *path, const
 		if (e->cfg->dry_list != NULL) {
 			if (port != 0)
 				fprintf(e->cfg->dry_list, "%s\t%s\t%s\t%s\t%u\n", m->name,
-					path->iface->name, format_ipv4(d.src_ip, a, sizeof(a)),
+					ifc->name, format_ipv4(d.src_ip, a, sizeof(a)),
 					format_ipv4(dst_ip, b, sizeof(b)), port);
 			else
 				fprintf(e->cfg->dry_list, "%s\t%s\t%s\t%s\t-\n", m->name,
-					path->iface->name, format_ipv4(d.src_ip, a, sizeof(a)),
+					ifc->name, format_ipv4(d.src_ip, a, sizeof(a)),
 					format_ipv4(dst_ip, b, sizeof(b)));
 		}
 		return;
@@ -223,7 +225,7 @@ static void emit(engine *e, const probe_module *m, const netif_path *path, const
 	e->iov[e->nbatch].iov_len = len;
 	memset(&e->sll[e->nbatch], 0, sizeof(e->sll[0]));
 	e->sll[e->nbatch].sll_family = AF_PACKET;
-	e->sll[e->nbatch].sll_ifindex = path->iface->ifindex;
+	e->sll[e->nbatch].sll_ifindex = ifc->ifindex;
 	e->sll[e->nbatch].sll_halen = 6;
 	memcpy(e->sll[e->nbatch].sll_addr, dst_mac, 6);
 	e->msgs[e->nbatch].msg_hdr.msg_name = &e->sll[e->nbatch];
@@ -238,19 +240,21 @@ static void emit(engine *e, const probe_module *m, const netif_path *path, const
 static void emit_ip_probes(engine *e, const netif_path *path, const uint8_t *dst_mac,
 			   uint32_t ip)
 {
+	uint64_t flow = cookie_flow(&e->env.key, path->src, ip);
+
 	for (size_t i = 0; i < e->cfg->nprobes; i++) {
 		const probe_module *m = e->cfg->probes[i];
 		const port_list *pl;
 
 		if (m->kind == PROBE_KIND_IP) {
-			emit(e, m, path, dst_mac, ip, 0, false);
+			emit(e, m, path->iface, path->src, dst_mac, ip, 0, false, flow);
 			continue;
 		}
 		if (m->kind != PROBE_KIND_PORTS)
 			continue;
 		pl = m == &probe_tcp_ack ? &e->cfg->ack_ports : &e->cfg->syn_ports;
 		for (size_t j = 0; j < pl->n; j++)
-			emit(e, m, path, dst_mac, ip, pl->ports[j], false);
+			emit(e, m, path->iface, path->src, dst_mac, ip, pl->ports[j], false, flow);
 	}
 }
 
@@ -600,9 +604,10 @@ static live_host *live_snapshot(engine *e, size_t *n_out)
 #define STAGGER 1024
 
 typedef struct {
-	uint32_t ip;
-	netif_path path;
+	const netif_iface *iface;
 	const uint8_t *mac;
+	uint64_t flow;
+	uint32_t ip, src;
 	bool routed; /* the IP probe slots go to it */
 } sweep_item;
 
@@ -632,16 +637,18 @@ static bool sweep_item_make(engine *e, int pass, bool retry_ip, uint32_t ip, swe
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
+	netif_path path;
+
 	it->routed = false;
 	if (pass > 0 && results_has(e->res, ip))
 		return false;
-	if (netif_route(e->net, ip, e->only_ifindex, &it->path) != 0) {
+	if (netif_route(e->net, ip, e->only_ifindex, &path) != 0) {
 		if (pass == 0)
 			e->report->unroutable++;
 		return false;
 	}
 	it->ip = ip;
-	if (it->path.local) {
+	if (path.local) {
 		/* one of our own addresses: up by definition, as nmap says */
 		if (pass == 0) {
 			const netif_iface *own = NULL;
@@ -660,17 +667,20 @@ static bool sweep_item_make(engine *e, int pass, bool retry_ip, uint32_t ip, swe
 		}
 		return false;
 	}
-	if (it->path.on_link) {
-		emit(e, &probe_arp, &it->path, bcast, ip, 0, false);
+	if (path.on_link) {
+		emit(e, &probe_arp, path.iface, path.src, bcast, ip, 0, false, 0);
 		return false;
 	}
 	if (!retry_ip)
 		return false;
-	if ((it->mac = gateway_mac(e, &it->path)) == NULL) {
+	if ((it->mac = gateway_mac(e, &path)) == NULL) {
 		if (pass == 0)
 			e->report->unroutable++;
 		return false;
 	}
+	it->iface = path.iface;
+	it->src = path.src;
+	it->flow = cookie_flow(&e->env.key, path.src, ip);
 	it->routed = true;
 	return true;
 }
@@ -683,8 +693,10 @@ static void sweep_pass(engine *e, int pass, bool retry_ip)
 	sweep_item *ring;
 	permute_t perm;
 
-	ring_len = (size_t)NC_MIN(n, (uint64_t)STAGGER * NC_MAX(ns, 1));
-	if ((ring = calloc(ring_len ? ring_len : 1, sizeof(*ring))) == NULL)
+	/* a power of two at least STAGGER * slots, so indexing is a mask */
+	for (ring_len = 1; ring_len < (size_t)STAGGER * NC_MAX(ns, 1); ring_len <<= 1)
+		;
+	if ((ring = calloc(ring_len, sizeof(*ring))) == NULL)
 		return;
 	permute_init(&perm, n, e->cfg->seed + (uint64_t)pass * 0x9e3779b97f4a7c15ull);
 	for (uint64_t i = 0; i < n + span; i++) {
@@ -696,23 +708,25 @@ static void sweep_pass(engine *e, int pass, bool retry_ip)
 					results_count(e->res), false);
 		}
 		if (i < n) {
-			sweep_item *it = &ring[i % ring_len];
+			sweep_item *it = &ring[i & (ring_len - 1)];
 			uint32_t ip = targets_at(e->cfg->targets, permute_map(&perm, i));
 
 			if (sweep_item_make(e, pass, retry_ip, ip, it) && ns > 0)
-				emit(e, e->slots[0].m, &it->path, it->mac, ip, e->slots[0].port,
-				     false);
+				emit(e, e->slots[0].m, it->iface, it->src, it->mac, ip,
+				     e->slots[0].port, false, it->flow);
 		}
 		for (size_t k = 1; k < ns; k++) {
-			uint64_t j = i - (uint64_t)k * STAGGER;
+			uint64_t j;
 			const sweep_item *it;
 
-			if (i < (uint64_t)k * STAGGER || j >= n)
+			if (i < (uint64_t)k * STAGGER)
+				break; /* and so are the later slots */
+			if ((j = i - (uint64_t)k * STAGGER) >= n)
 				continue;
-			it = &ring[j % ring_len];
+			it = &ring[j & (ring_len - 1)];
 			if (it->routed)
-				emit(e, e->slots[k].m, &it->path, it->mac, it->ip, e->slots[k].port,
-				     false);
+				emit(e, e->slots[k].m, it->iface, it->src, it->mac, it->ip,
+				     e->slots[k].port, false, it->flow);
 		}
 	}
 	free(ring);
@@ -852,7 +866,8 @@ static void port_phase(engine *e)
 			mac = path.on_link ? (h->has_mac ? h->mac : NULL) : gateway_mac(e, &path);
 			if (mac == NULL)
 				continue;
-			emit(e, &probe_tcp_syn, &path, mac, h->ip, port, true);
+			emit(e, &probe_tcp_syn, path.iface, path.src, mac, h->ip, port, true,
+			     cookie_flow(&e->env.key, path.src, h->ip));
 			sent = true;
 		}
 		if (!sent)
@@ -958,6 +973,7 @@ int engine_run(const engine_config *cfg, results_t *res, engine_report *report)
 		cookie_key_from_seed(&e->env.key, cfg->seed ^ (uint64_t)time_mono_ns());
 	e->env.tcp_sport = (uint16_t)(40000 + (e->env.key.k0 % 20000));
 	e->env.t0_ns = time_mono_ns();
+	e->env.t0_wall_ms = (uint64_t)(time_wall() * 1000.0);
 
 	if (!cfg->dry_run && (cfg->force_unprivileged || (r = open_sender(e)) != 0)) {
 		if (!cfg->force_unprivileged && r != NC_ERR_PERM)

@@ -17,6 +17,8 @@
 #include <net/ethernet.h>
 #include <net/if_arp.h>
 #include <poll.h>
+#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -232,6 +234,11 @@ static int route_order(const void *pa, const void *pb)
 	return a->metric < b->metric ? -1 : a->metric > b->metric;
 }
 
+static uint32_t prefix_mask(uint8_t prefix)
+{
+	return prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
+}
+
 int netif_load(netif_table **out)
 {
 	netif_table *t;
@@ -245,6 +252,15 @@ int netif_load(netif_table **out)
 		return r;
 	}
 	qsort(t->routes, t->nroutes, sizeof(*t->routes), route_order);
+	for (size_t i = 0; i < t->nroutes; i++) {
+		netif_route_entry *e = &t->routes[i];
+
+		e->mask = prefix_mask(e->prefix);
+		e->iface_at = SIZE_MAX;
+		for (size_t j = 0; j < t->nifaces; j++)
+			if (t->ifaces[j].ifindex == e->ifindex)
+				e->iface_at = j;
+	}
 	*out = t;
 	return 0;
 }
@@ -283,11 +299,6 @@ bool netif_is_local(const netif_table *t, uint32_t ip)
 	return false;
 }
 
-static uint32_t prefix_mask(uint8_t prefix)
-{
-	return prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
-}
-
 int netif_route(const netif_table *t, uint32_t dst, int only_ifindex, netif_path *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -295,11 +306,11 @@ int netif_route(const netif_table *t, uint32_t dst, int only_ifindex, netif_path
 		const netif_route_entry *e = &t->routes[i];
 		const netif_iface *ifc;
 
-		if ((dst & prefix_mask(e->prefix)) != (e->dst & prefix_mask(e->prefix)))
+		if (((dst ^ e->dst) & e->mask) != 0)
 			continue;
 		if (only_ifindex > 0 && e->ifindex != only_ifindex && !e->local)
 			continue;
-		if ((ifc = netif_iface_by_index(t, e->ifindex)) == NULL || !ifc->up)
+		if (e->iface_at == SIZE_MAX || !(ifc = &t->ifaces[e->iface_at])->up)
 			continue;
 		if (e->local) {
 			/* our own address: the kernel delivers it over loopback */

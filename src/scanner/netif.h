@@ -33,6 +33,8 @@ typedef struct {
 	int ifindex;
 	uint32_t metric;
 	bool local;       /* local table: addresses of this host */
+	uint32_t mask;    /* from prefix */
+	size_t iface_at;  /* index in ifaces[], SIZE_MAX when unknown */
 } netif_route_entry;
 
 typedef struct netif_table {

@@ -13,6 +13,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "pkt.h assumes a little-endian host; add big-endian load/store helpers"
+#endif
 
 #define PKT_ETH_HLEN 14
 #define PKT_IP_HLEN 20
@@ -33,35 +38,51 @@
 #define PKT_ICMP_TIMESTAMP 13
 #define PKT_ICMP_TIMESTAMP_REPLY 14
 
+/* Big-endian loads and stores at any alignment (compile to mov + bswap). */
 static inline void pkt_put16(uint8_t *p, uint16_t v)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
+	v = (uint16_t)__builtin_bswap16(v);
+	memcpy(p, &v, 2);
 }
 
 static inline void pkt_put32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	v = __builtin_bswap32(v);
+	memcpy(p, &v, 4);
 }
 
 static inline uint16_t pkt_get16(const uint8_t *p)
 {
-	return (uint16_t)((p[0] << 8) | p[1]);
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return (uint16_t)__builtin_bswap16(v);
 }
 
 static inline uint32_t pkt_get32(const uint8_t *p)
 {
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return __builtin_bswap32(v);
 }
 
 /* Internet checksum of len bytes, continuing from sum (0 to start). */
 uint32_t pkt_sum(const uint8_t *p, size_t len, uint32_t sum);
-uint16_t pkt_fold(uint32_t sum);
+
+/* Fold a 32-bit sum to the 16-bit one's-complement checksum. */
+static inline uint16_t pkt_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
 /* Sum of the TCP/UDP pseudo header. */
-uint32_t pkt_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
+static inline uint32_t pkt_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len)
+{
+	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + len;
+}
 
 /* Ethernet header; returns PKT_ETH_HLEN. */
 size_t pkt_put_eth(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6], uint16_t ethertype);

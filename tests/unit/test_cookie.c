@@ -71,11 +71,12 @@ static void test_siphash_unaligned(void **state)
 	assert_int_equal(siphash24(&key, buf + 3, 15), 0xa129ca6149be45e5ULL);
 }
 
-/* cookie_make is documented as siphash24 over a fixed 16-byte record. */
+/* cookie_flow is siphash24 over the 8-byte address record, and cookie_make
+ * is cookie_derive of that flow. */
 static void test_cookie_matches_record(void **state)
 {
 	cookie_key key;
-	uint8_t rec[16] = { 0 };
+	uint8_t rec[8] = { 0 };
 	uint32_t our = 0xc6120001, their = 0xc6130a0b;
 	uint16_t oport = 40000, tport = 443;
 	uint8_t tag = 7;
@@ -87,14 +88,19 @@ static void test_cookie_matches_record(void **state)
 		rec[i] = (uint8_t)(our >> (8 * i));
 		rec[4 + i] = (uint8_t)(their >> (8 * i));
 	}
-	rec[8] = (uint8_t)oport;
-	rec[9] = (uint8_t)(oport >> 8);
-	rec[10] = (uint8_t)tport;
-	rec[11] = (uint8_t)(tport >> 8);
-	rec[12] = tag;
 	h = siphash24(&key, rec, sizeof(rec));
+	assert_int_equal(cookie_flow(&key, our, their), h);
 	assert_int_equal(cookie_make(&key, our, their, oport, tport, tag),
-			 (uint32_t)(h ^ (h >> 32)));
+			 cookie_derive(&key, h, oport, tport, tag));
+	/* every field of the derivation matters */
+	assert_int_not_equal(cookie_derive(&key, h, oport, tport, tag),
+			     cookie_derive(&key, h, oport, tport, (uint8_t)(tag + 1)));
+	assert_int_not_equal(cookie_derive(&key, h, oport, tport, tag),
+			     cookie_derive(&key, h, (uint16_t)(oport + 1), tport, tag));
+	assert_int_not_equal(cookie_derive(&key, h, oport, tport, tag),
+			     cookie_derive(&key, h, oport, (uint16_t)(tport + 1), tag));
+	assert_int_not_equal(cookie_derive(&key, h, oport, tport, tag),
+			     cookie_derive(&key, h ^ 1, oport, tport, tag));
 }
 
 static void test_cookie_deterministic(void **state)
