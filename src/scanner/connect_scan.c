@@ -231,6 +231,29 @@ int connect_scan_run(const engine_config *cfg, const netif_table *net, results_t
 		}
 		drain(&c);
 	}
+	/*
+	 * Our connect() calls made the kernel ARP for every on-link target;
+	 * the ones that answered are REACHABLE in its neighbour table even if
+	 * they drop every TCP packet. That gives them (and MACs) back to us.
+	 */
+	if (!stopped(&c)) {
+		netif_neighbour *nb;
+		size_t nn;
+
+		if (netif_neigh_reachable(&nb, &nn) == 0) {
+			for (size_t i = 0; i < nn; i++) {
+				netif_path path;
+
+				if (!targets_contains(cfg->targets, nb[i].ip) ||
+				    netif_route(net, nb[i].ip, 0, &path) != 0 || !path.on_link ||
+				    path.iface->ifindex != nb[i].ifindex)
+					continue;
+				results_record(res, nb[i].ip, REASON_ARP_RESPONSE, 0, -1, nb[i].mac,
+					       MAC_SRC_NEIGHBOUR, true);
+			}
+			free(nb);
+		}
+	}
 	if (cfg->scan_ports.n > 0 && !stopped(&c)) {
 		size_t nh;
 		host_result *const *hosts = results_sorted(res, &nh);

@@ -980,8 +980,8 @@ int engine_run(const engine_config *cfg, results_t *res, engine_report *report)
 			goto out;
 		if (cfg->notice != NULL)
 			cfg->notice("no permission for raw packets (CAP_NET_RAW); falling back to "
-				    "TCP connect() probes: slower, and hosts that answer only ARP "
-				    "or ICMP are not found");
+				    "TCP connect() probes: slower, and routed hosts that answer "
+				    "only ICMP are not found");
 		e->stats->unprivileged = true;
 		r = connect_scan_run(cfg, e->net, res);
 		goto out;

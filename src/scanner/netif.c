@@ -128,7 +128,7 @@ static int nl_dump(int type, unsigned char family,
 		goto out;
 	}
 	for (;;) {
-		ssize_t n = recv(fd, buf, NL_BUF, 0);
+		ssize_t got = recv(fd, buf, NL_BUF, 0), n = got;
 		struct nlmsghdr *h;
 
 		if (n < 0) {
@@ -154,8 +154,8 @@ static int nl_dump(int type, unsigned char family,
 			if ((r = cb(h, arg)) != 0)
 				goto out;
 		}
-		if (n == 0)
-			break;
+		if (got == 0)
+			break; /* EOF before NLMSG_DONE */
 	}
 	r = 0;
 out:
@@ -378,6 +378,64 @@ int netif_neigh_lookup(int ifindex, uint32_t ip, uint8_t mac[6])
 	if (!q.found)
 		return NC_ERR_NOT_FOUND;
 	memcpy(mac, q.mac, 6);
+	return 0;
+}
+
+struct neigh_list {
+	netif_neighbour *v;
+	size_t n, cap;
+};
+
+static int neigh_all_cb(const struct nlmsghdr *h, void *arg)
+{
+	struct neigh_list *l = arg;
+	const struct ndmsg *m = NLMSG_DATA(h);
+	int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
+	const struct rtattr *a;
+	netif_neighbour nb = { .ifindex = m->ndm_ifindex };
+	bool have_ip = false, have_mac = false;
+
+	if (h->nlmsg_type != RTM_NEWNEIGH || m->ndm_family != AF_INET ||
+	    !(m->ndm_state & NUD_REACHABLE))
+		return 0;
+	for (a = (const struct rtattr *)((const char *)m + NLMSG_ALIGN(sizeof(*m))); RTA_OK(a, len);
+	     a = RTA_NEXT(a, len)) {
+		if (a->rta_type == NDA_DST && RTA_PAYLOAD(a) == 4) {
+			nb.ip = rta_u32_be(a);
+			have_ip = true;
+		} else if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6) {
+			memcpy(nb.mac, RTA_DATA(a), 6);
+			have_mac = true;
+		}
+	}
+	if (!have_ip || !have_mac)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		netif_neighbour *v = realloc(l->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NC_ERR_NOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = nb;
+	return 0;
+}
+
+int netif_neigh_reachable(netif_neighbour **out, size_t *n_out)
+{
+	struct neigh_list l = { 0 };
+	int r;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((r = nl_dump(RTM_GETNEIGH, AF_INET, neigh_all_cb, &l)) != 0) {
+		free(l.v);
+		return r;
+	}
+	*out = l.v;
+	*n_out = l.n;
 	return 0;
 }
 

@@ -74,6 +74,17 @@ int netif_route(const netif_table *t, uint32_t dst, int only_ifindex, netif_path
  * Returns 0 or NC_ERR_NOT_FOUND. */
 int netif_neigh_lookup(int ifindex, uint32_t ip, uint8_t mac[6]);
 
+/* One confirmed (NUD_REACHABLE) IPv4 neighbour. */
+typedef struct {
+	int ifindex;
+	uint32_t ip;
+	uint8_t mac[6];
+} netif_neighbour;
+
+/* Every REACHABLE IPv4 neighbour, for the unprivileged fallback.
+ * *out = NULL first; caller frees. */
+int netif_neigh_reachable(netif_neighbour **out, size_t *n_out);
+
 /*
  * Resolve ip on iface with our own ARP requests (tries times, timeout_ms
  * each). Needs CAP_NET_RAW. 0, NC_ERR_NOT_FOUND, NC_ERR_PERM, NC_ERR_SYS.
