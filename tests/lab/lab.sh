@@ -284,9 +284,10 @@ in_scan() {
 	ip netns exec "$P-scan" "$@"
 }
 
-# sql DB QUERY — one query through the sqlite3 CLI ("|" between columns).
+# sql DB QUERY — one query through the sqlite3 CLI ("|" between columns);
+# never creates DB (mode=rw), so it cannot fake a database the test expects.
 sql() {
-	sqlite3 -batch -cmd '.timeout 5000' "$1" "$2"
+	sqlite3 -batch -cmd '.timeout 5000' "file:$1?mode=rw" "$2"
 }
 
 # wait_exit PID SECS — wait for a background child; its exit status, or 124
