@@ -32,10 +32,11 @@ for t in nmap masscan arp-scan fping sqlite3; do
 	command -v "$t" >/dev/null || die "needs $t (tests/install-deps.sh installs it)"
 done
 
+# The traps come after this check: a lab that was already up is not ours.
+lab_status "$P" && die "a lab named $P is already up (tests/lab/lab.sh down $P)"
 T=$(mktemp -d) || exit 1
 trap 'lab_down "$P" >/dev/null 2>&1; rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM HUP
-lab_status "$P" && die "a lab named $P is already up (tests/lab/lab.sh down $P)"
 lab_up "$P" || die "cannot build the lab"
 LIVE=$LAB_STATE/$P/farm-live.txt
 

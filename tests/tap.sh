@@ -43,14 +43,6 @@ skip() {
 	echo "ok $TAP_N - $1 # SKIP $2"
 }
 
-# check DESC CMD... — pass when CMD succeeds (its stdout goes to stderr).
-check() {
-	local desc=$1
-	shift
-	"$@" >&2
-	ok $? "$desc"
-}
-
 # is GOT EXPECTED DESC — exact string comparison; shows a diff on failure.
 is() {
 	if [ "$1" = "$2" ]; then

@@ -77,13 +77,26 @@ lab_listen_path() {
 	echo "$state/lab-listen"
 }
 
-# Sysctls every namespace gets: no IPv6 chatter, no ICMP rate limits (only
-# knobs that are per namespace; netdev_max_backlog is global, so untouched).
+# lab_sysctl PREFIX NAME KEY=VALUE... — set the knobs that exist in the
+# namespace. A namespace shows only its own (per-namespace) knobs, so a
+# global one such as net.core.netdev_max_backlog, or a knob that is still
+# global on an older kernel (icmp_msgs_per_sec before 6.x), is left alone.
+lab_sysctl() {
+	lab_ns "$1" "$2" sh -c '
+		for kv; do
+			f=/proc/sys/$(printf %s "${kv%%=*}" | tr . /)
+			[ -e "$f" ] || continue
+			echo "${kv#*=}" >"$f" || exit 1
+		done' sh "${@:3}"
+}
+
+# Every namespace: no IPv6 chatter, no ICMP rate limits, a deep backlog
+# (netdev_max_backlog only where a kernel makes it per namespace).
 lab_sysctls() {
-	lab_ns "$1" "$2" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
-	lab_ns "$1" "$2" sysctl -qw net.ipv4.icmp_ratelimit=0 \
-		net.ipv4.icmp_msgs_per_sec=10000000 net.ipv4.icmp_msgs_burst=10000000
+	lab_sysctl "$1" "$2" net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 net.ipv4.icmp_ratelimit=0 \
+		net.ipv4.icmp_msgs_per_sec=10000000 net.ipv4.icmp_msgs_burst=10000000 \
+		net.core.netdev_max_backlog=10000
 }
 
 # The live farm addresses: FARM_LIVE distinct addresses of 198.19.0.0/16,
@@ -162,7 +175,7 @@ lab_build() {
 	ip -n "$p-farm" addr add 198.18.2.2/30 dev eth0 || return 1
 	ip -n "$p-farm" link set eth0 up || return 1
 	ip -n "$p-farm" route add local 198.19.0.0/16 dev lo || return 1
-	lab_ns "$p" farm sysctl -qw net.core.somaxconn=65535 \
+	lab_sysctl "$p" farm net.core.somaxconn=65535 \
 		net.ipv4.tcp_max_syn_backlog=65535 || return 1
 	lab_farm_addresses "$live" "$seed" >"$state/farm-live.txt" || return 1
 	{
@@ -259,6 +272,7 @@ lab_test_init() {
 	P=nc$$
 	LAB=$LAB_STATE/$P
 	LAB_TEST_PIDS=
+	lab_status "$P" && bail_out "a lab named $P is already up (stale? tests/lab/lab.sh down $P)"
 	T=$(mktemp -d) || bail_out "mktemp failed"
 	trap lab_test_cleanup EXIT
 	trap 'exit 129' HUP INT TERM
