@@ -217,7 +217,7 @@ int cmd_scan(int argc, char **argv)
 	cfg.wait_cap = DEFAULT_WAIT;
 	cfg.stop = &scan_stop;
 	cfg.notice = scan_notice;
-	join_args(argc - 1, argv + 1, command, sizeof(command));
+	join_args(argc, argv, command, sizeof(command));
 	if ((targets = targets_new()) == NULL) {
 		cli_error("out of memory");
 		return NC_EXIT_ERROR;

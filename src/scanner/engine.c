@@ -979,9 +979,13 @@ int engine_run(const engine_config *cfg, results_t *res, engine_report *report)
 		if (!cfg->force_unprivileged && r != NC_ERR_PERM)
 			goto out;
 		if (cfg->notice != NULL)
-			cfg->notice("no permission for raw packets (CAP_NET_RAW); falling back to "
-				    "TCP connect() probes: slower, and routed hosts that answer "
-				    "only ICMP are not found");
+			cfg->notice(cfg->force_unprivileged
+					    ? "--unprivileged: falling back to TCP connect() probes: "
+					      "slower, and routed hosts that answer only ICMP are not "
+					      "found"
+					    : "no permission for raw packets (CAP_NET_RAW); falling back "
+					      "to TCP connect() probes: slower, and routed hosts that "
+					      "answer only ICMP are not found");
 		e->stats->unprivileged = true;
 		r = connect_scan_run(cfg, e->net, res);
 		goto out;
