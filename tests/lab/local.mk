@@ -33,7 +33,7 @@ demo: netcensus$(EXEEXT) tests/lab/lab-listen$(EXEEXT)
 			bash $(top_srcdir)/tests/lab/lab.sh up $(DEMO_PREFIX) || exit 1; \
 	fi
 	ip netns exec $(DEMO_PREFIX)-scan ./netcensus$(EXEEXT) scan --db ./netcensus.db \
-		198.18.1.0/24 198.19.0.0/16
+		--rate 100000 198.18.1.0/24 198.19.0.0/16
 	./netcensus$(EXEEXT) hosts --db ./netcensus.db
 	@echo
 	@echo "The demo lab is still up; remove it with: $(top_srcdir)/tests/lab/lab.sh down $(DEMO_PREFIX)"
