@@ -36,6 +36,7 @@
 #include "util/err.h"
 #include "util/log.h"
 #include "util/parse.h"
+#include "util/privs.h"
 #include "util/timeutil.h"
 
 #define BATCH_MAX 64
@@ -992,6 +993,9 @@ int engine_run(const engine_config *cfg, results_t *res, engine_report *report)
 	}
 	if ((r = prepare_paths(e)) != 0)
 		goto out;
+	/* everything privileged is open: parse the network's bytes without it */
+	if (!cfg->dry_run && privs_drop_all() != 0)
+		log_warn("%s; continuing with the privileges we have", nc_errmsg(NC_ERR_SYS));
 
 	e->batch_size = (unsigned)NC_MAX(1.0, NC_MIN((double)BATCH_MAX, cfg->rate / 2000.0));
 	rate_init(&e->bucket, cfg->rate, e->batch_size, time_mono_ns());
