@@ -21,6 +21,23 @@ int cmd_hosts(int argc, char **argv);
  * "./netcensus.db". */
 const char *cli_db_path(const char *opt_db);
 
+#include <jansson.h>
+#include <stddef.h>
+
+#define CLI_TABLE_MAX_COLUMNS 16
+
+/*
+ * Print a header row and nrows rows of ncols cells (row-major in cells) to
+ * stdout, each column as wide as its widest cell, two spaces apart; the last
+ * column is not padded. Cells must not be NULL (use "-").
+ */
+void cli_print_table(const char *const *headers, size_t ncols, const char *const *cells,
+		     size_t nrows);
+
+/* Write doc to stdout as indented JSON and release it (NULL: out of memory).
+ * what names the document in errors ("host list"). 0 or an nc_err. */
+int cli_print_json(json_t *doc, const char *what);
+
 /* Print "netcensus: <msg>\n" to stderr (printf-style). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -103,51 +103,34 @@ static int fill_line(host_line *l, const host_row *h)
 	return 0;
 }
 
-static void print_cells(const char *const *cell, const int *width)
-{
-	for (size_t c = 0; c + 1 < HOST_COLUMNS; c++)
-		printf("%-*s  ", width[c], cell[c]);
-	printf("%s\n", cell[HOST_COLUMNS - 1]);
-}
-
 static int print_table(const host_row *hosts, size_t n)
 {
 	host_line *lines = calloc(n ? n : 1, sizeof(*lines));
-	int width[HOST_COLUMNS];
+	const char **cells = calloc(n ? n * HOST_COLUMNS : 1, sizeof(*cells));
 	int r = NC_ERR_INTERNAL;
 
-	if (lines == NULL)
-		return nc_fail(NC_ERR_NOMEM, "out of memory listing hosts");
-	for (size_t c = 0; c < HOST_COLUMNS; c++)
-		width[c] = (int)strlen(host_headers[c]);
+	if (lines == NULL || cells == NULL) {
+		r = nc_fail(NC_ERR_NOMEM, "out of memory listing hosts");
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if ((r = fill_line(&lines[i], &hosts[i])) != 0)
 			goto out;
-		for (size_t c = 0; c < HOST_COLUMNS; c++)
-			width[c] = NC_MAX(width[c], (int)strlen(lines[i].cell[c]));
+		memcpy(cells + i * HOST_COLUMNS, lines[i].cell, sizeof(lines[i].cell));
 	}
-	print_cells(host_headers, width);
-	for (size_t i = 0; i < n; i++)
-		print_cells(lines[i].cell, width);
+	cli_print_table(host_headers, HOST_COLUMNS, cells, n);
 	r = 0;
 out:
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; lines != NULL && i < n; i++)
 		free(lines[i].open_ports);
 	free(lines);
+	free(cells);
 	return r;
 }
 
 static int print_json(const scan_row *scan, const host_row *hosts, size_t n)
 {
-	json_t *doc = json_hosts_document(scan, hosts, n);
-	int r = 0;
-
-	if (doc == NULL)
-		return nc_fail(NC_ERR_NOMEM, "out of memory building JSON");
-	if (json_dumpf(doc, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF)
-		r = nc_fail(NC_ERR_IO, "cannot write the host list");
-	json_decref(doc);
-	return r;
+	return cli_print_json(json_hosts_document(scan, hosts, n), "host list");
 }
 
 /* The user should know when the list they read is not a whole scan. */

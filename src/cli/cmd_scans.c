@@ -83,45 +83,29 @@ static void fill_line(scan_line *l, const scan_row *s)
 	l->cell[6] = s->targets ? s->targets : "-";
 }
 
-static void print_cells(const char *const *cell, const int *width)
-{
-	for (size_t c = 0; c + 1 < SCAN_COLUMNS; c++)
-		printf("%-*s  ", width[c], cell[c]);
-	printf("%s\n", cell[SCAN_COLUMNS - 1]);
-}
-
 static int print_table(const scan_row *scans, size_t n)
 {
 	scan_line *lines = calloc(n ? n : 1, sizeof(*lines));
-	int width[SCAN_COLUMNS];
+	const char **cells = calloc(n ? n * SCAN_COLUMNS : 1, sizeof(*cells));
 
-	if (lines == NULL)
+	if (lines == NULL || cells == NULL) {
+		free(lines);
+		free(cells);
 		return nc_fail(NC_ERR_NOMEM, "out of memory listing scans");
-	for (size_t c = 0; c < SCAN_COLUMNS; c++)
-		width[c] = (int)strlen(scan_headers[c]);
+	}
 	for (size_t i = 0; i < n; i++) {
 		fill_line(&lines[i], &scans[i]);
-		for (size_t c = 0; c < SCAN_COLUMNS; c++)
-			width[c] = NC_MAX(width[c], (int)strlen(lines[i].cell[c]));
+		memcpy(cells + i * SCAN_COLUMNS, lines[i].cell, sizeof(lines[i].cell));
 	}
-	print_cells(scan_headers, width);
-	for (size_t i = 0; i < n; i++)
-		print_cells(lines[i].cell, width);
+	cli_print_table(scan_headers, SCAN_COLUMNS, cells, n);
 	free(lines);
+	free(cells);
 	return 0;
 }
 
 static int print_json(const scan_row *scans, size_t n)
 {
-	json_t *doc = json_hosts_scan_list(scans, n);
-	int r = 0;
-
-	if (doc == NULL)
-		return nc_fail(NC_ERR_NOMEM, "out of memory building JSON");
-	if (json_dumpf(doc, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF)
-		r = nc_fail(NC_ERR_IO, "cannot write the scan list");
-	json_decref(doc);
-	return r;
+	return cli_print_json(json_hosts_scan_list(scans, n), "scan list");
 }
 
 int cmd_scans(int argc, char **argv)

@@ -12,9 +12,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "util/compat.h"
+#include "util/err.h"
 
 #define CLI_DEFAULT_DB "./netcensus.db"
 
@@ -39,4 +41,36 @@ void cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void cli_print_table(const char *const *headers, size_t ncols, const char *const *cells,
+		     size_t nrows)
+{
+	size_t width[CLI_TABLE_MAX_COLUMNS];
+
+	ncols = NC_MIN(ncols, (size_t)CLI_TABLE_MAX_COLUMNS);
+	for (size_t c = 0; c < ncols; c++) {
+		width[c] = strlen(headers[c]);
+		for (size_t r = 0; r < nrows; r++)
+			width[c] = NC_MAX(width[c], strlen(cells[r * ncols + c]));
+	}
+	for (size_t r = 0; r <= nrows; r++) {
+		const char *const *row = r == 0 ? headers : cells + (r - 1) * ncols;
+
+		for (size_t c = 0; c + 1 < ncols; c++)
+			printf("%-*s  ", (int)width[c], row[c]);
+		printf("%s\n", row[ncols - 1]);
+	}
+}
+
+int cli_print_json(json_t *doc, const char *what)
+{
+	int r = 0;
+
+	if (doc == NULL)
+		return nc_fail(NC_ERR_NOMEM, "out of memory building the %s", what);
+	if (json_dumpf(doc, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF)
+		r = nc_fail(NC_ERR_IO, "cannot write the %s", what);
+	json_decref(doc);
+	return r;
 }

@@ -57,18 +57,12 @@ static bool icmp_echo_validate(const probe_env *env, const pkt_view *v, uint64_t
 	cookie = cookie_make(&env->key, v->ip_dst, v->ip_src, 0, 0, PROBE_TAG_ICMP_ECHO);
 	if (v->icmp_id != (uint16_t)(cookie >> 16) || v->icmp_seq != (uint16_t)cookie)
 		return false;
-	out->ip = v->ip_src;
-	out->reason = REASON_ECHO_REPLY;
-	out->ttl = v->ip_ttl;
-	out->rtt_us = -1;
+	probe_reply_from_ip(v, REASON_ECHO_REPLY, out);
 	if (v->icmp_data_len >= 8) {
 		uint64_t sent = ((uint64_t)pkt_get32(v->icmp_data) << 32) |
 				pkt_get32(v->icmp_data + 4);
 		out->rtt_us = probe_rtt_us(env, sent, now_ns);
 	}
-	memcpy(out->mac, v->eth_src, 6);
-	out->mac_src = MAC_SRC_ETHER;
-	out->alive = true;
 	return true;
 }
 

@@ -57,10 +57,7 @@ static bool icmp_ts_validate(const probe_env *env, const pkt_view *v, uint64_t n
 	cookie = cookie_make(&env->key, v->ip_dst, v->ip_src, 0, 0, PROBE_TAG_ICMP_TS);
 	if (v->icmp_id != (uint16_t)(cookie >> 16) || v->icmp_seq != (uint16_t)cookie)
 		return false;
-	out->ip = v->ip_src;
-	out->reason = REASON_TIMESTAMP_REPLY;
-	out->ttl = v->ip_ttl;
-	out->rtt_us = -1;
+	probe_reply_from_ip(v, REASON_TIMESTAMP_REPLY, out);
 	if (v->icmp_data_len >= 4) {
 		uint32_t now = ms_since_midnight_ut(env, now_ns), orig = pkt_get32(v->icmp_data);
 		uint32_t delta = (now + 86400000u - orig) % 86400000u;
@@ -69,9 +66,6 @@ static bool icmp_ts_validate(const probe_env *env, const pkt_view *v, uint64_t n
 		if (delta > 0 && delta < 60000)
 			out->rtt_us = (int64_t)delta * 1000;
 	}
-	memcpy(out->mac, v->eth_src, 6);
-	out->mac_src = MAC_SRC_ETHER;
-	out->alive = true;
 	return true;
 }
 

@@ -104,6 +104,13 @@ extern const size_t probe_modules_count;
 /* Module by --probes name, or NULL. */
 const probe_module *probe_find(const char *name);
 
+/*
+ * The common part of a reply that proves its IP source is up: address,
+ * reason, TTL, the frame's source MAC (the engine keeps it only for on-link
+ * hosts), no round trip yet.
+ */
+void probe_reply_from_ip(const pkt_view *v, reason_t reason, probe_reply *out);
+
 /* nmap's reason for an ICMP destination unreachable code. */
 reason_t probe_unreach_reason(uint8_t code);
 

@@ -31,6 +31,17 @@ int64_t probe_rtt_us(const probe_env *env, uint64_t sent_us, uint64_t now_ns)
 	return (int64_t)(now_us - sent_us);
 }
 
+void probe_reply_from_ip(const pkt_view *v, reason_t reason, probe_reply *out)
+{
+	out->ip = v->ip_src;
+	out->reason = reason;
+	out->ttl = v->ip_ttl;
+	out->rtt_us = -1;
+	memcpy(out->mac, v->eth_src, 6);
+	out->mac_src = MAC_SRC_ETHER;
+	out->alive = true;
+}
+
 reason_t probe_unreach_reason(uint8_t code)
 {
 	switch (code) {

@@ -59,13 +59,7 @@ static bool tcp_ack_validate(const probe_env *env, const pkt_view *v, uint64_t n
 		return false;
 	if (v->tcp_seq != ack_cookie(env, v->ip_dst, v->ip_src, v->sport))
 		return false;
-	out->ip = v->ip_src;
-	out->reason = REASON_RESET;
-	out->ttl = v->ip_ttl;
-	out->rtt_us = -1;
-	memcpy(out->mac, v->eth_src, 6);
-	out->mac_src = MAC_SRC_ETHER;
-	out->alive = true;
+	probe_reply_from_ip(v, REASON_RESET, out);
 	return true;
 }
 

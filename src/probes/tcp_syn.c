@@ -74,21 +74,17 @@ static bool tcp_syn_answer(const probe_env *env, const pkt_view *v, uint64_t now
 	else
 		return false;
 	if (v->tcp_flags & PKT_TCP_RST) {
-		out->reason = REASON_RESET;
+		probe_reply_from_ip(v, REASON_RESET, out);
 		out->state = PORT_CLOSED;
 	} else if ((v->tcp_flags & PKT_TCP_SYN)) {
-		out->reason = REASON_SYN_ACK;
+		probe_reply_from_ip(v, REASON_SYN_ACK, out);
 		out->state = PORT_OPEN;
+		/* a SYN-ACK echoes our timestamp option */
+		if (v->tcp_has_ts && v->tcp_tsecr != 0)
+			out->rtt_us = probe_rtt_us(env, v->tcp_tsecr, now_ns);
 	} else {
 		return false;
 	}
-	out->ip = v->ip_src;
-	out->ttl = v->ip_ttl;
-	out->rtt_us = v->tcp_has_ts && v->tcp_tsecr != 0 ? probe_rtt_us(env, v->tcp_tsecr, now_ns)
-							  : -1;
-	memcpy(out->mac, v->eth_src, 6);
-	out->mac_src = MAC_SRC_ETHER;
-	out->alive = true;
 	out->is_port = port_scan;
 	out->port = v->sport;
 	return true;

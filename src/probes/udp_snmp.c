@@ -110,21 +110,15 @@ static bool udp_snmp_validate(const probe_env *env, const pkt_view *v, uint64_t 
 		if (v->sport != SNMP_PORT ||
 		    v->dport != udp_sport(udp_cookie(env, v->ip_dst, v->ip_src)))
 			return false;
-		out->reason = REASON_UDP_RESPONSE;
+		probe_reply_from_ip(v, REASON_UDP_RESPONSE, out);
 	} else if (v->ip_proto == 1 && v->icmp_type == PKT_ICMP_UNREACH && v->has_inner) {
 		if (v->in_proto != 17 || v->in_dport != SNMP_PORT || v->ip_src != v->in_dst ||
 		    v->in_sport != udp_sport(udp_cookie(env, v->in_src, v->in_dst)))
 			return false;
-		out->reason = probe_unreach_reason(v->icmp_code);
+		probe_reply_from_ip(v, probe_unreach_reason(v->icmp_code), out);
 	} else {
 		return false;
 	}
-	out->ip = v->ip_src;
-	out->ttl = v->ip_ttl;
-	out->rtt_us = -1;
-	memcpy(out->mac, v->eth_src, 6);
-	out->mac_src = MAC_SRC_ETHER;
-	out->alive = true;
 	return true;
 }
 
