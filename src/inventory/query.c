@@ -17,6 +17,7 @@
 #include "inventory/query.h"
 #include "util/compat.h"
 #include "util/err.h"
+#include "util/grow.h"
 
 #define SCAN_COLUMNS                                                                               \
 	"id, started_at, finished_at, status, targets, command, note, target_count,"               \
@@ -126,16 +127,9 @@ int query_scans(inventory_t *inv, scan_row **rows_out, size_t *n_out)
 		goto out;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			scan_row *grown = realloc(rows, ncap * sizeof(*rows));
-
-			if (grown == NULL) {
-				r = nc_fail(NC_ERR_NOMEM, "out of memory listing scans");
-				goto out;
-			}
-			rows = grown;
-			cap = ncap;
+		if (nc_grow(&rows, &cap, n + 1, sizeof(*rows), 16) != 0) {
+			r = nc_fail(NC_ERR_NOMEM, "out of memory listing scans");
+			goto out;
 		}
 		if ((r = read_scan(st, &rows[n])) != 0)
 			goto out;
@@ -330,16 +324,9 @@ int query_scan_hosts(inventory_t *inv, int64_t scan_id, host_row **rows_out, siz
 	}
 	sqlite3_bind_int64(st, 1, scan_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			host_row *grown = realloc(rows, ncap * sizeof(*rows));
-
-			if (grown == NULL) {
-				r = nc_fail(NC_ERR_NOMEM, "out of memory reading hosts");
-				goto out;
-			}
-			rows = grown;
-			cap = ncap;
+		if (nc_grow(&rows, &cap, n + 1, sizeof(*rows), 64) != 0) {
+			r = nc_fail(NC_ERR_NOMEM, "out of memory reading hosts");
+			goto out;
 		}
 		/* Counted before reading, so a half-read row is freed too. */
 		if ((r = read_host(st, &rows[n++])) != 0)

@@ -34,6 +34,7 @@
 #include "scanner/rate.h"
 #include "util/compat.h"
 #include "util/err.h"
+#include "util/grow.h"
 #include "util/log.h"
 #include "util/parse.h"
 #include "util/privs.h"
@@ -273,16 +274,9 @@ static void live_add(engine *e, uint32_t ip, const uint8_t *mac, bool on_link)
 	live_host *n;
 
 	pthread_mutex_lock(&e->live_lock);
-	if (e->nlive == e->live_cap) {
-		size_t cap = e->live_cap ? e->live_cap * 2 : 256;
-
-		n = realloc(e->live, cap * sizeof(*n));
-		if (n == NULL) {
-			pthread_mutex_unlock(&e->live_lock);
-			return;
-		}
-		e->live = n;
-		e->live_cap = cap;
+	if (nc_grow(&e->live, &e->live_cap, e->nlive + 1, sizeof(*e->live), 256) != 0) {
+		pthread_mutex_unlock(&e->live_lock);
+		return;
 	}
 	n = &e->live[e->nlive++];
 	n->ip = ip;

@@ -28,6 +28,7 @@
 #include "scanner/pkt.h"
 #include "util/compat.h"
 #include "util/err.h"
+#include "util/grow.h"
 #include "util/timeutil.h"
 
 #define NL_BUF (64 * 1024)
@@ -410,15 +411,8 @@ static int neigh_all_cb(const struct nlmsghdr *h, void *arg)
 	}
 	if (!have_ip || !have_mac)
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		netif_neighbour *v = realloc(l->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return NC_ERR_NOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (nc_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v), 64) != 0)
+		return NC_ERR_NOMEM;
 	l->v[l->n++] = nb;
 	return 0;
 }

@@ -29,6 +29,7 @@
 #include "scanner/results.h"
 #include "util/compat.h"
 #include "util/err.h"
+#include "util/grow.h"
 #include "util/timeutil.h"
 
 #define RESULTS_INITIAL_SLOTS 1024 /* power of two */
@@ -315,16 +316,10 @@ int results_record_port(results_t *r, uint32_t ip, uint16_t port, uint8_t proto,
 		ret = 0;
 		goto out;
 	}
-	if (h->nports == h->ports_cap) {
-		size_t cap = h->ports_cap ? h->ports_cap * 2 : PORTS_INITIAL_CAP;
-		port_result *ports = realloc(h->ports, cap * sizeof(*ports));
-
-		if (ports == NULL) {
-			ret = nc_fail(NC_ERR_NOMEM, "out of memory recording a port");
-			goto out;
-		}
-		h->ports = ports;
-		h->ports_cap = cap;
+	if (nc_grow(&h->ports, &h->ports_cap, h->nports + 1, sizeof(*h->ports),
+		    PORTS_INITIAL_CAP) != 0) {
+		ret = nc_fail(NC_ERR_NOMEM, "out of memory recording a port");
+		goto out;
 	}
 	h->ports[h->nports++] = (port_result){
 	    .port = port,

@@ -26,6 +26,7 @@
 #include "scanner/targets.h"
 #include "util/compat.h"
 #include "util/err.h"
+#include "util/grow.h"
 #include "util/parse.h"
 
 /* Longest spec we accept: a hostname is at most 253 characters. */
@@ -60,18 +61,8 @@ struct targets {
 
 static int ivec_push(struct ivec *iv, uint32_t lo, uint32_t hi)
 {
-	if (iv->n == iv->cap) {
-		size_t cap = iv->cap ? iv->cap * 2 : 16;
-		ip_interval *v;
-
-		if (cap > SIZE_MAX / sizeof(*v))
-			return nc_fail(NC_ERR_NOMEM, "too many target intervals");
-		v = realloc(iv->v, cap * sizeof(*v));
-		if (v == NULL)
-			return nc_fail(NC_ERR_NOMEM, "out of memory storing targets");
-		iv->v = v;
-		iv->cap = cap;
-	}
+	if (nc_grow(&iv->v, &iv->cap, iv->n + 1, sizeof(*iv->v), 16) != 0)
+		return nc_fail(NC_ERR_NOMEM, "out of memory storing targets");
 	iv->v[iv->n].lo = lo;
 	iv->v[iv->n].hi = hi;
 	iv->n++;
