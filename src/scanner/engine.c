@@ -748,8 +748,13 @@ static bool loss_suspected(engine *e)
 	live_host *hosts;
 	double best = -1, p, missed = 0;
 
-	if (e->stats->packets_failed > 0 || atomic_load(&e->capture_drops) > 0)
+	if (e->stats->packets_failed > 0 || atomic_load(&e->capture_drops) > 0) {
+		log_info("loss seen locally (%llu send errors, %llu capture drops): retrying silent "
+			 "routed targets",
+			 (unsigned long long)e->stats->packets_failed,
+			 (unsigned long long)atomic_load(&e->capture_drops));
 		return true;
+	}
 	if ((hosts = live_snapshot(e, &n)) == NULL)
 		return true;
 	masks = calloc(n ? n : 1, sizeof(*masks));
@@ -776,6 +781,7 @@ static bool loss_suspected(engine *e)
 				best = NC_MAX(best, (double)both[a][b] / (double)have[a]);
 	if (best < 0) {
 		/* too few multi-answer hosts to judge: retry to be safe */
+		log_info("too few answers to estimate loss: retrying silent routed targets");
 		free(masks);
 		free(hosts);
 		return true;
@@ -792,7 +798,8 @@ static bool loss_suspected(engine *e)
 	}
 	free(masks);
 	free(hosts);
-	log_info("loss estimate after the sweep: p=%.4f, expected missed hosts %.4f", p, missed);
+	log_info("loss estimate after the pass: p=%.4f, expected missed hosts %.4f: %s", p, missed,
+		 missed >= 0.01 ? "retrying silent routed targets" : "no retry needed");
 	return missed >= 0.01;
 }
 

@@ -7,7 +7,8 @@ LAB_TESTS = \
 	tests/lab/ports.test \
 	tests/lab/unprivileged.test \
 	tests/lab/interrupt.test \
-	tests/lab/concurrent.test
+	tests/lab/concurrent.test \
+	tests/lab/loss.test
 CLI_TESTS = \
 	tests/cli/badspec.test \
 	tests/cli/dryrun.test \
