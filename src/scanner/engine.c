@@ -124,7 +124,7 @@ static size_t module_index(const probe_module *m)
 
 /* ------------------------------------------------------------ sending */
 
-static int flush_batch(engine *e)
+static void flush_batch(engine *e)
 {
 	unsigned done = 0;
 	int attempts = 0;
@@ -153,7 +153,6 @@ static int flush_batch(engine *e)
 	}
 	e->stats->packets_sent += done;
 	e->nbatch = 0;
-	return 0;
 }
 
 /* Block until the token bucket grants the next packet. */
@@ -238,26 +237,15 @@ static void emit(engine *e, const probe_module *m, const netif_iface *ifc, uint3
 		flush_batch(e);
 }
 
-/* Every selected IP-level probe to one target. */
+/* Every IP probe slot (see build_slots) to one target, back to back. */
 static void emit_ip_probes(engine *e, const netif_path *path, const uint8_t *dst_mac,
 			   uint32_t ip)
 {
 	uint64_t flow = cookie_flow(&e->env.key, path->src, ip);
 
-	for (size_t i = 0; i < e->cfg->nprobes; i++) {
-		const probe_module *m = e->cfg->probes[i];
-		const port_list *pl;
-
-		if (m->kind == PROBE_KIND_IP) {
-			emit(e, m, path->iface, path->src, dst_mac, ip, 0, false, flow);
-			continue;
-		}
-		if (m->kind != PROBE_KIND_PORTS)
-			continue;
-		pl = m == &probe_tcp_ack ? &e->cfg->ack_ports : &e->cfg->syn_ports;
-		for (size_t j = 0; j < pl->n; j++)
-			emit(e, m, path->iface, path->src, dst_mac, ip, pl->ports[j], false, flow);
-	}
+	for (size_t k = 0; k < e->nslots; k++)
+		emit(e, e->slots[k].m, path->iface, path->src, dst_mac, ip, e->slots[k].port,
+		     false, flow);
 }
 
 static const uint8_t *gateway_mac(engine *e, const netif_path *path)
@@ -547,9 +535,9 @@ static uint64_t quiet_ns(const engine *e)
 
 /*
  * Wait for stragglers after a pass: until no reply has come for a quiet
- * period, at least min_ns after the last send, at most cap seconds.
+ * period (and at least that long after the last send), at most cap seconds.
  */
-static void wait_replies(engine *e, uint64_t min_ns, double cap)
+static void wait_replies(engine *e, double cap)
 {
 	uint64_t start = time_mono_ns();
 	uint64_t cap_ns = (uint64_t)(cap * 1e9);
@@ -563,8 +551,7 @@ static void wait_replies(engine *e, uint64_t min_ns, double cap)
 
 		if (stop_requested(e) || now - start >= cap_ns)
 			return;
-		if (now - start >= min_ns && (last < start || now - last >= q) &&
-		    now - start >= q)
+		if (now - NC_MAX(last, start) >= q)
 			return;
 		time_sleep_ns(2000000);
 		progress_update(&e->progress, e->stats->packets_sent + e->nbatch,
@@ -810,7 +797,6 @@ static void confirm_phase(engine *e)
 {
 	size_t n;
 	live_host *hosts = live_snapshot(e, &n);
-	bool any = false;
 
 	if (hosts == NULL)
 		return;
@@ -828,13 +814,12 @@ static void confirm_phase(engine *e)
 			if (pass > 0 && (results_reasons(e->res, hosts[i].ip) & IP_REASONS) != 0)
 				continue;
 			emit_ip_probes(e, &path, hosts[i].mac, hosts[i].ip);
-			sent = any = true;
+			sent = true;
 		}
 		if (!sent)
 			break;
-		wait_replies(e, pass == e->cfg->retries ? 0 : 0, e->cfg->wait_cap);
+		wait_replies(e, e->cfg->wait_cap);
 	}
-	(void)any;
 	free(hosts);
 }
 
@@ -874,7 +859,7 @@ static void port_phase(engine *e)
 		}
 		if (!sent)
 			break;
-		wait_replies(e, 0, e->cfg->wait_cap);
+		wait_replies(e, e->cfg->wait_cap);
 	}
 	/* what never answered is filtered */
 	for (uint64_t k = 0; k < total; k++) {
@@ -902,7 +887,7 @@ static void discovery(engine *e)
 		if (e->cfg->dry_run)
 			break; /* the first pass tells what would be sent */
 		/* between passes a short gap; after the last, the full wait */
-		wait_replies(e, 0, pass == e->cfg->retries ? e->cfg->wait_cap
+		wait_replies(e, pass == e->cfg->retries ? e->cfg->wait_cap
 							   : NC_MIN(e->cfg->wait_cap, 0.5));
 		/* ARP is always retried (cheap, and loss cannot be judged from
 		 * one probe type); routed targets only on evidence of loss */
