@@ -277,7 +277,8 @@ int connect_scan_run(const engine_config *cfg, const netif_table *net, results_t
 			}
 			drain(&c);
 		}
-		for (size_t i = 0; i < nh; i++) {
+		/* what never answered is filtered (an interrupted scan did not ask all) */
+		for (size_t i = 0; i < nh && !stopped(&c); i++) {
 			netif_path path;
 
 			if (netif_route(net, ips[i], 0, &path) != 0 || path.local)

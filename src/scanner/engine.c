@@ -861,8 +861,8 @@ static void port_phase(engine *e)
 			break;
 		wait_replies(e, e->cfg->wait_cap);
 	}
-	/* what never answered is filtered */
-	for (uint64_t k = 0; k < total; k++) {
+	/* what never answered is filtered (an interrupted scan did not ask all) */
+	for (uint64_t k = 0; k < total && !stop_requested(e); k++) {
 		const live_host *h = &hosts[k / pl->n];
 		uint16_t port = pl->ports[k % pl->n];
 		netif_path path;
