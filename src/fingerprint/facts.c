@@ -68,6 +68,17 @@ static void software_free(software_fact *s)
 	free(s->install_date);
 }
 
+static void hardware_free(hardware_fact *hw)
+{
+	free(hw->kind);
+	free(hw->name);
+	free(hw->vendor);
+	free(hw->model);
+	free(hw->serial);
+	free(hw->firmware);
+	free(hw->extra);
+}
+
 void host_facts_clear(host_facts *h)
 {
 	for (size_t i = 0; i < h->nfacts; i++) {
@@ -78,6 +89,9 @@ void host_facts_clear(host_facts *h)
 		service_free(&h->services[i]);
 	for (size_t i = 0; i < h->nsoftware; i++)
 		software_free(&h->software[i]);
+	for (size_t i = 0; i < h->nhardware; i++)
+		hardware_free(&h->hardware[i]);
+	free(h->hardware);
 	free(h->facts);
 	free(h->services);
 	free(h->software);
@@ -298,6 +312,41 @@ int host_facts_add_software(host_facts *h, const software_fact *s)
 	pthread_mutex_unlock(&h->lock);
 	if (r != 0)
 		software_free(&c);
+	return r;
+}
+
+int host_facts_add_hardware(host_facts *h, const hardware_fact *hw)
+{
+	bool oom = false;
+	hardware_fact c = {
+		.kind = clean_or_null(hw->kind, &oom),
+		.name = clean_or_null(hw->name, &oom),
+		.vendor = clean_or_null(hw->vendor, &oom),
+		.model = clean_or_null(hw->model, &oom),
+		.serial = clean_or_null(hw->serial, &oom),
+		.firmware = clean_or_null(hw->firmware, &oom),
+		.extra = clean_or_null(hw->extra, &oom),
+		.size_bytes = hw->size_bytes,
+		.used_bytes = hw->used_bytes,
+		.source = hw->source,
+	};
+	int r = 0;
+
+	if (oom || c.kind == NULL) {
+		hardware_free(&c);
+		return oom ? NC_ERR_NOMEM : NC_ERR_INVALID;
+	}
+	pthread_mutex_lock(&h->lock);
+	if (h->nhardware >= FACTS_MAX_HARDWARE)
+		r = NC_ERR_TOOBIG;
+	else if (nc_grow(&h->hardware, &h->hardware_cap, h->nhardware + 1, sizeof(*h->hardware),
+			 16))
+		r = NC_ERR_NOMEM;
+	else
+		h->hardware[h->nhardware++] = c;
+	pthread_mutex_unlock(&h->lock);
+	if (r != 0)
+		hardware_free(&c);
 	return r;
 }
 

@@ -76,6 +76,20 @@ typedef struct {
 	uint8_t source;     /* fact_source */
 } software_fact;
 
+/* One piece of hardware (SNMP HOST-RESOURCES/ENTITY-MIB, later SSH). */
+typedef struct {
+	char *kind;         /* "cpu", "memory", "storage", "device", "nic", "entity", "printer" */
+	char *name;         /* description */
+	char *vendor;       /* or NULL */
+	char *model;        /* or NULL */
+	char *serial;       /* or NULL */
+	char *firmware;     /* or NULL */
+	char *extra;        /* kind-specific, "key=value;..." (nic: mac=..;addr=..; cpu: load=..) */
+	int64_t size_bytes; /* storage/memory; -1 unknown */
+	int64_t used_bytes; /* storage; -1 unknown */
+	uint8_t source;     /* fact_source */
+} hardware_fact;
+
 typedef struct host_facts {
 	uint32_t ip;
 	pthread_mutex_t lock;
@@ -85,12 +99,15 @@ typedef struct host_facts {
 	size_t nservices, services_cap;
 	software_fact *software;
 	size_t nsoftware, software_cap;
+	hardware_fact *hardware;
+	size_t nhardware, hardware_cap;
 } host_facts;
 
 /* Caps that keep one hostile host from exhausting memory. */
 #define FACTS_MAX_PER_HOST 20000
 #define FACTS_MAX_SERVICES 1024
 #define FACTS_MAX_SOFTWARE 50000
+#define FACTS_MAX_HARDWARE 10000
 #define FACTS_MAX_VALUE 4096
 
 void host_facts_init(host_facts *h, uint32_t ip);
@@ -110,6 +127,7 @@ int host_facts_addf(host_facts *h, fact_source src, int confidence, const char *
  * for the same port/proto merges into the first: NULL fields are filled. */
 int host_facts_add_service(host_facts *h, const service_fact *s);
 int host_facts_add_software(host_facts *h, const software_fact *s);
+int host_facts_add_hardware(host_facts *h, const hardware_fact *hw);
 
 /* The first value of key from the highest-ranked source, or NULL. Not
  * thread-safe: for use once fingerprinting of the host is done. */
