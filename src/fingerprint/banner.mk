@@ -1,0 +1,1 @@
+# banner: sources and unit tests, included by Makefile.am (owned by the banner work).

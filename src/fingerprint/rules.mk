@@ -1,0 +1,1 @@
+# rules: sources and unit tests, included by Makefile.am (owned by the rules work).

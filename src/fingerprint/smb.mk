@@ -1,0 +1,1 @@
+# smb: sources and unit tests, included by Makefile.am (owned by the smb work).

@@ -1,0 +1,1 @@
+# store: sources and unit tests, included by Makefile.am (owned by the store work).
