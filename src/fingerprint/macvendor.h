@@ -37,4 +37,27 @@ typedef struct {
 /* Look mac up. Returns true when a vendor is known (result->vendor set). */
 bool macvendor_lookup(const macvendor_db *db, const uint8_t mac[6], macvendor_result *result);
 
+/*
+ * Additions to the interface above.
+ *
+ * macvendor_lookup() also accepts db == NULL: only the virtual-NIC table is
+ * consulted then.  A locally administered hypervisor prefix (QEMU/KVM's
+ * 52:54:00, VirtualBox host-only 0a:00:27) returns true with a descriptive
+ * vendor, is_virtual and local_admin both set; for the other hypervisor
+ * prefixes the registered name is reported when the registry has it.  The
+ * few historic registrations inside the locally administered range (such as
+ * 02:07:01) are loaded but never reported: the local bit decides.
+ */
+
+/* Rows skipped as malformed while loading (0 for NULL). */
+size_t macvendor_skipped(const macvendor_db *db);
+/* Rows dropped because their prefix was already assigned; the first row of
+ * the first file read (oui36, iab, mam, oui) wins. */
+size_t macvendor_duplicates(const macvendor_db *db);
+/* Bytes held by db after loading (tables, names, the handle). */
+size_t macvendor_memory(const macvendor_db *db);
+/* The hypervisor ("VMware", "Hyper-V", "VirtualBox", "Xen", "QEMU/KVM",
+ * "Parallels") whose virtual NIC prefix mac carries, or NULL. Static text. */
+const char *macvendor_hypervisor(const uint8_t mac[6]);
+
 #endif
