@@ -2,11 +2,13 @@
 # lab.sh — build and tear down the netcensus test lab: a handful of network
 # namespaces that hold every host the tests and benchmarks may scan.
 #
-#   lab.sh up PREFIX      build the lab (fails if PREFIX-scan already exists)
+#   lab.sh up PREFIX [services]  build the lab (fails if PREFIX-scan already
+#                         exists); with "services" (or LAB_SERVICES=1) also
+#                         the services segment below, with real daemons
 #   lab.sh down PREFIX    tear it down; safe to call twice
 #   lab.sh status PREFIX  exit 0 if the lab is up
 #
-# or `. lab.sh` and call lab_up / lab_down / lab_status / lab_ns.
+# or `. lab.sh` and call lab_up / lab_down / lab_status / lab_ns / lab_fact.
 #
 # Everything is named after PREFIX and lives in namespaces; nothing touches
 # the root namespace's interfaces, routes or sysctls. Addresses come from
@@ -26,6 +28,28 @@
 #                (default 1024) drawn from FARM_SEED (default 1), listed
 #                sorted in $LAB_STATE/PREFIX/farm-live.txt.
 #
+# The services segment (only when asked: it takes a few seconds to start):
+#   PREFIX-scan  also svc0 198.18.4.1/24 (02:00:c6:12:04:01)
+#   PREFIX-svc   bridge br0 joining svc0 and the service hosts (no IP)
+#   PREFIX-s20   198.18.4.20 02:00:c6:12:04:14  OpenSSH sshd, TCP 22
+#   PREFIX-s21   198.18.4.21 02:00:c6:12:04:15  snmpd: v2c community and a
+#                v3 user (SHA/AES), sysName nc-snmp21, default sysDescr
+#   PREFIX-s22   198.18.4.22 02:00:c6:12:04:16  snmpd posing as an HP
+#                JetDirect printer; answers one non-default community only
+#   PREFIX-s23   198.18.4.23 02:00:c6:12:04:17  Samba smbd (SMB2+, TCP 445
+#                and 139) and nmbd (UDP 137): NCLABSMB in workgroup NCLAB
+#   PREFIX-s24   198.18.4.24 02:00:c6:12:04:18  HTTP on 80 (lab-listen -r:
+#                "Server: nclab-httpd/1.0"), TLS on 443 (openssl s_server
+#                -www, self-signed CN=nc-web.lab.example + 2 DNS SANs)
+# Each daemon has its config, keys, logs and pidfile in $LAB_STATE/PREFIX/sNN/
+# and is confirmed listening before `up` returns. Written for the tests:
+#   $LAB_STATE/PREFIX/creds.conf       netcensus credentials (mode 0600):
+#                [snmp wrong-v3], [snmp lab-v2c], [snmp lab-v3],
+#                [snmp printer-v2c], in that order
+#   $LAB_STATE/PREFIX/services.facts   what a fingerprinter should find, one
+#                KEY=VALUE a line (value raw to the end of the line; # starts
+#                a comment line); read one with lab_fact PREFIX KEY
+#
 # Environment: FARM_LIVE, FARM_SEED, LAB_LISTEN (path of lab-listen; found
 # next to this script or in $NC_BUILDDIR/tests/lab, else compiled from
 # listen.c into the state directory), LAB_STATE (default /run/netcensus-lab).
@@ -34,6 +58,9 @@ LAB_STATE=${LAB_STATE:-/run/netcensus-lab}
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Every namespace a lab owns, as suffixes of PREFIX-.
 LAB_NAMESPACES="scan lan h10 h11 h12 h13 farm"
+# ... and those of the optional services segment.
+LAB_SVC_HOSTS="s20 s21 s22 s23 s24"
+LAB_SVC_NAMESPACES="svc $LAB_SVC_HOSTS"
 
 lab_die() { echo "lab.sh: $*" >&2; return 1; }
 
@@ -60,12 +87,18 @@ lab_status() {
 	lab_ns_exists "$1-scan"
 }
 
-# Find or build lab-listen; prints its path.
+# Find or build lab-listen; prints its path. A build older than listen.c
+# is passed over (it may lack an option the lab uses), unless LAB_LISTEN
+# names it.
 lab_listen_path() {
 	local state=$1 c
-	for c in "${LAB_LISTEN:-}" "$LAB_DIR/lab-listen" \
+	if [ -n "${LAB_LISTEN:-}" ] && [ -x "$LAB_LISTEN" ]; then
+		echo "$LAB_LISTEN"
+		return 0
+	fi
+	for c in "$LAB_DIR/lab-listen" \
 		${NC_BUILDDIR:+"$NC_BUILDDIR/tests/lab/lab-listen"}; do
-		if [ -n "$c" ] && [ -x "$c" ]; then
+		if [ -x "$c" ] && ! [ "$LAB_DIR/listen.c" -nt "$c" ]; then
 			echo "$c"
 			return 0
 		fi
@@ -198,14 +231,25 @@ lab_build() {
 	lab_ns "$p" farm "$ll" -p "$state/farm.pid" 80 443 || return 1
 }
 
+# lab_up PREFIX [services]
 lab_up() {
 	local p=$1 state ll n live=${FARM_LIVE:-1024} seed=${FARM_SEED:-1}
+	local services=${LAB_SERVICES:-}
+	case "${2-}" in
+	"") ;;
+	services) services=1 ;;
+	*) lab_die "unknown lab part '$2' (known: services)"; return 1 ;;
+	esac
+	[ "$services" = 0 ] && services=
 	lab_check_prefix "$p" || return 1
 	[ "$(id -u)" = 0 ] || { lab_die "needs root"; return 1; }
 	case "$live$seed" in
 	"" | *[!0-9]*) lab_die "FARM_LIVE and FARM_SEED must be numbers"; return 1 ;;
 	esac
-	for n in $LAB_NAMESPACES; do
+	if [ -n "$services" ]; then
+		lab_svc_need_tools || return 1
+	fi
+	for n in $LAB_NAMESPACES $LAB_SVC_NAMESPACES; do
 		if lab_ns_exists "$p-$n"; then
 			lab_die "namespace $p-$n already exists (lab.sh down $p first)"
 			return 1
@@ -219,6 +263,11 @@ lab_up() {
 		lab_down "$p"
 		return 1
 	fi
+	if [ -n "$services" ] && ! lab_svc_build "$p" "$state" "$ll"; then
+		lab_die "building the services of lab $p failed; tearing it down"
+		lab_down "$p"
+		return 1
+	fi
 }
 
 # lab_alive PID — running and not a zombie waiting for its reaper.
@@ -228,17 +277,22 @@ lab_alive() {
 	case "$st" in Z*) return 1 ;; esac
 }
 
-# Kill only the pids we wrote (and only if they still are lab-listen), then
-# delete only the namespaces this lab made.
+# Kill only the pids we wrote (and only if they still run inside one of this
+# lab's namespaces: a recycled pid is left alone), then delete only the
+# namespaces this lab made.
 lab_down() {
-	local p=$1 state f pid n i
+	local p=$1 state f pid n i inns=" "
 	lab_check_prefix "$p" || return 1
 	state=$LAB_STATE/$p
+	for n in $LAB_NAMESPACES; do
+		lab_ns_exists "$p-$n" &&
+			inns="$inns$(ip netns pids "$p-$n" 2>/dev/null | tr '\n' ' ')"
+	done
 	for f in "$state"/*.pid; do
 		[ -f "$f" ] || continue
 		pid=$(cat "$f" 2>/dev/null)
 		case "$pid" in "" | *[!0-9]*) rm -f "$f"; continue ;; esac
-		if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q lab-listen; then
+		if case "$inns" in *" $pid "*) true ;; *) false ;; esac then
 			kill "$pid" 2>/dev/null
 			for i in 1 2 3 4 5 6 7 8 9 10; do
 				lab_alive "$pid" || break
@@ -248,7 +302,8 @@ lab_down() {
 		fi
 		rm -f "$f"
 	done
-	for n in $LAB_NAMESPACES; do
+	lab_svc_stop "$p" "$state"
+	for n in $LAB_NAMESPACES $LAB_SVC_NAMESPACES; do
 		if lab_ns_exists "$p-$n"; then
 			ip netns del "$p-$n" || lab_die "cannot delete namespace $p-$n"
 		fi
@@ -257,12 +312,436 @@ lab_down() {
 	return 0
 }
 
+# ---- the services segment (lab_up PREFIX services) ------------------------
+#
+# Real daemons for the fingerprinting tests, each alone in its namespace on
+# the bridge of PREFIX-svc. The secrets below are the lab's own, test-only;
+# the tests read them from creds.conf, never from here.
+
+LAB_SNMP_COMMUNITY=nclab-public
+LAB_SNMP_V3_USER=ncv3user
+LAB_SNMP_V3_AUTH=nclab-auth-pass21
+LAB_SNMP_V3_PRIV=nclab-priv-pass21
+LAB_SNMP_PRINTER_COMMUNITY=nc-private-22
+LAB_SNMP_PRINTER_DESCR="HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI24090012,CIDATE 06/12/2018"
+LAB_SNMP_PRINTER_OID=1.3.6.1.4.1.11.2.3.9.1
+LAB_HTTP_SERVER=nclab-httpd/1.0
+LAB_HTTP_TITLE="netcensus lab & friends"
+LAB_TLS_CN=nc-web.lab.example
+LAB_TLS_SANS=nc-web.lab.example,www.lab.example
+# How long a daemon may take to listen (tenths of a second).
+LAB_SVC_WAIT=${LAB_SVC_WAIT:-200}
+
+lab_svc_need_tools() {
+	local t missing=
+	for t in /usr/sbin/sshd ssh-keygen snmpd snmpget smbd nmbd openssl \
+		setsid ss timeout; do
+		command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+	done
+	[ -z "$missing" ] ||
+		lab_die "the services part needs:$missing (tests/install-deps.sh installs them)"
+}
+
+# lab_fact PREFIX KEY — the value of KEY in the lab's services.facts.
+lab_fact() {
+	awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); f = 1; exit }
+		END { exit !f }' "$LAB_STATE/$1/services.facts"
+}
+
+# lab_snmp_client DIR LINE... — make DIR a net-snmp client configuration:
+# an snmp.conf of LINEs ("defVersion 2c", "defCommunity x", ...), read by
+# lab_snmp. Secrets stay out of argv (and so out of ps).
+lab_snmp_client() {
+	local d=$1
+	shift
+	# (cert_indexes: else the first command says it created it)
+	mkdir -p "$d/cert_indexes" && chmod 700 "$d" &&
+		{ echo "mibs :"; printf '%s\n' "$@"; } >"$d/snmp.conf"
+}
+
+# lab_snmp PREFIX DIR CMD ARG... — run net-snmp's CMD (snmpget, snmpwalk)
+# in PREFIX-scan with only DIR's configuration (and DIR for its state).
+lab_snmp() {
+	local p=$1 d=$2
+	shift 2
+	SNMPCONFPATH=$d SNMP_PERSISTENT_DIR=$d ip netns exec "$p-scan" "$@"
+}
+
+# lab_banner PREFIX ADDR PORT — the first line a TCP server at ADDR:PORT
+# says (CR stripped), read from PREFIX-scan; fails after 5 s.
+lab_banner() {
+	ip netns exec "$1-scan" timeout 5 bash -c \
+		'exec 3<>"/dev/tcp/$0/$1" && head -n 1 <&3 | tr -d "\r"' "$2" "$3"
+}
+
+# lab_svc_start PREFIX NS PIDFILE LOG CMD... — run CMD (one that stays in
+# the foreground) detached inside PREFIX-NS: own session, stdio on LOG, its
+# pid in PIDFILE.
+lab_svc_start() {
+	local p=$1 n=$2 pidfile=$3 log=$4
+	shift 4
+	ip netns exec "$p-$n" env -u NOTIFY_SOCKET setsid -f \
+		sh -c 'echo $$ >"$0" && exec "$@"' "$pidfile" "$@" \
+		</dev/null >>"$log" 2>&1
+}
+
+# lab_svc_wait PREFIX NS t|u ADDR PORT PIDFILE LOG WHAT — wait until a
+# socket of PREFIX-NS listens on ADDR:PORT (or 0.0.0.0:PORT). Fails, with
+# the end of LOG, after LAB_SVC_WAIT tenths of a second or as soon as the
+# daemon of PIDFILE is gone (a second of grace for it to write PIDFILE).
+lab_svc_wait() {
+	local p=$1 n=$2 proto=$3 addr=$4 port=$5 pidfile=$6 log=$7 what=$8 i=0 pid
+	while [ "$i" -lt "$LAB_SVC_WAIT" ]; do
+		if ip netns exec "$p-$n" ss -Hln"$proto" 2>/dev/null |
+			awk -v a="$addr:$port" -v b="0.0.0.0:$port" \
+				'$4 == a || $4 == b { f = 1 } END { exit !f }'; then
+			return 0
+		fi
+		pid=$(cat "$pidfile" 2>/dev/null)
+		if [ "$i" -ge 10 ] && { [ -z "$pid" ] || ! lab_alive "$pid"; }; then
+			lab_die "$what in $p-$n exited before listening on $addr:$port"
+			break
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$i" -lt "$LAB_SVC_WAIT" ] ||
+		lab_die "$what in $p-$n not listening on $addr:$port after $((LAB_SVC_WAIT / 10)) s"
+	echo "--- end of $log:" >&2
+	tail -n 20 "$log" >&2
+	return 1
+}
+
+# lab_svc_fact KEY VALUE — one line of services.facts ($facts).
+lab_svc_fact() {
+	case "$2" in
+	*"
+"*) lab_die "fact $1 spans lines"; return 1 ;;
+	esac
+	printf '%s=%s\n' "$1" "$2" >>"$facts"
+}
+
+# s20: OpenSSH with a host key of its own, no PAM, no logins.
+lab_svc_ssh() {
+	local p=$1 d=$2/s20 banner
+	ssh-keygen -q -t ed25519 -N '' -C "nc-ssh20" -f "$d/ssh_host_ed25519_key" || return 1
+	cat >"$d/sshd_config" <<-EOF || return 1
+		# sshd of lab host $p-s20 (tests/lab/lab.sh)
+		Port 22
+		AddressFamily inet
+		ListenAddress 198.18.4.20
+		HostKey $d/ssh_host_ed25519_key
+		PidFile $d/sshd.pid
+		UsePAM no
+		PermitRootLogin no
+		PasswordAuthentication no
+		KbdInteractiveAuthentication no
+		AuthorizedKeysFile none
+		X11Forwarding no
+		PrintMotd no
+	EOF
+	# The privilege-separation directory is compiled in.
+	[ -d /run/sshd ] || mkdir -m 755 /run/sshd || return 1
+	ip netns exec "$p-s20" env -u NOTIFY_SOCKET /usr/sbin/sshd -f "$d/sshd_config" \
+		-E "$d/sshd.log" </dev/null >>"$d/sshd.log" 2>&1 ||
+		{ lab_die "sshd in $p-s20 failed"; tail -n 20 "$d/sshd.log" >&2; return 1; }
+	lab_svc_wait "$p" s20 t 198.18.4.20 22 "$d/sshd.pid" "$d/sshd.log" sshd || return 1
+	banner=$(lab_banner "$p" 198.18.4.20 22) && [ -n "$banner" ] ||
+		{ lab_die "no SSH banner from 198.18.4.20:22"; return 1; }
+	lab_svc_fact s20.ssh.port 22 &&
+		lab_svc_fact s20.ssh.banner "$banner" &&
+		lab_svc_fact s20.ssh.hostkey "$(cut -d ' ' -f 1,2 "$d/ssh_host_ed25519_key.pub")" &&
+		lab_svc_fact s20.ssh.hostkey.sha256 \
+			"$(ssh-keygen -l -E sha256 -f "$d/ssh_host_ed25519_key.pub" | cut -d ' ' -f 2)"
+}
+
+# lab_svc_snmpd PREFIX STATE HOST — start snmpd on 198.18.4.HOST with
+# $STATE/sHOST/snmpd.conf (written by the caller).
+lab_svc_snmpd() {
+	local p=$1 d=$2/s$3
+	mkdir -p "$d/persist" || return 1
+	SNMP_PERSISTENT_DIR=$d/persist lab_svc_start "$p" "s$3" "$d/snmpd.pid" "$d/snmpd.out" \
+		snmpd -f -C -I -smux -c "$d/snmpd.conf" -Lf "$d/snmpd.log" -p "$d/snmpd.pid" || return 1
+	lab_svc_wait "$p" "s$3" u "198.18.4.$3" 161 "$d/snmpd.pid" "$d/snmpd.log" snmpd
+}
+
+# lab_svc_snmp_facts PREFIX STATE HOST CLIENT-DIR — record the system
+# group that 198.18.4.HOST really answers (sysDescr, sysObjectID, engine id
+# depend on the machine and on net-snmp).
+lab_svc_snmp_facts() {
+	local p=$1 h=$3 c=$4 k v x
+	for k in sysdescr:1.3.6.1.2.1.1.1.0 sysobjectid:1.3.6.1.2.1.1.2.0 \
+		syscontact:1.3.6.1.2.1.1.4.0 sysname:1.3.6.1.2.1.1.5.0 \
+		syslocation:1.3.6.1.2.1.1.6.0 engineid:1.3.6.1.6.3.10.2.1.1.0; do
+		x=
+		[ "${k%%:*}" = engineid ] && x=-Ox
+		v=$(lab_snmp "$p" "$c" snmpget -t 1 -r 3 -On -Oqv $x "198.18.4.$h" "${k#*:}" \
+			2>"$c/snmpget.err") || {
+			lab_die "snmpget ${k#*:} from 198.18.4.$h failed: $(cat "$c/snmpget.err")"
+			return 1
+		}
+		case "${k%%:*}" in
+		sysobjectid) v=${v#.} ;;
+		engineid) v=$(printf '%s' "$v" | tr -d ' \n"' | tr 'A-F' 'a-f') ;;
+		*) v=${v#\"}; v=${v%\"} ;;
+		esac
+		lab_svc_fact "s$h.snmp.${k%%:*}" "$v" || return 1
+	done
+}
+
+# s21: snmpd with a v2c community and a v3 user; s22: snmpd posing as a
+# JetDirect printer, one non-default community only.
+lab_svc_snmp() {
+	local p=$1 state=$2
+	cat >"$state/s21/snmpd.conf" <<-EOF || return 1
+		# snmpd of lab host $p-s21 (tests/lab/lab.sh)
+		agentaddress udp:198.18.4.21:161
+		rocommunity $LAB_SNMP_COMMUNITY 198.18.4.0/24
+		createUser $LAB_SNMP_V3_USER SHA "$LAB_SNMP_V3_AUTH" AES "$LAB_SNMP_V3_PRIV"
+		rouser $LAB_SNMP_V3_USER priv
+		engineID nc-snmp21
+		sysname nc-snmp21
+		syslocation Lab rack 4
+		syscontact netcensus lab <lab-admin@lab.example>
+	EOF
+	cat >"$state/s22/snmpd.conf" <<-EOF || return 1
+		# snmpd of lab host $p-s22 (tests/lab/lab.sh): an HP JetDirect lookalike
+		agentaddress udp:198.18.4.22:161
+		rocommunity $LAB_SNMP_PRINTER_COMMUNITY 198.18.4.0/24
+		engineID nc-printer22
+		sysdescr $LAB_SNMP_PRINTER_DESCR
+		sysobjectid $LAB_SNMP_PRINTER_OID
+		sysname NPI120416
+		syslocation Lab rack 4
+		syscontact printers@lab.example
+	EOF
+	chmod 600 "$state/s21/snmpd.conf" "$state/s22/snmpd.conf" || return 1
+	lab_svc_snmpd "$p" "$state" 21 || return 1
+	lab_svc_snmpd "$p" "$state" 22 || return 1
+	lab_snmp_client "$state/snmp-client/s21" "defVersion 2c" \
+		"defCommunity $LAB_SNMP_COMMUNITY" || return 1
+	lab_snmp_client "$state/snmp-client/s22" "defVersion 2c" \
+		"defCommunity $LAB_SNMP_PRINTER_COMMUNITY" || return 1
+	lab_svc_fact s21.snmp.port 161 &&
+		lab_svc_fact s21.snmp.creds lab-v2c,lab-v3 &&
+		lab_svc_snmp_facts "$p" "$state" 21 "$state/snmp-client/s21" &&
+		lab_svc_fact s22.snmp.port 161 &&
+		lab_svc_fact s22.snmp.creds printer-v2c &&
+		lab_svc_snmp_facts "$p" "$state" 22 "$state/snmp-client/s22" &&
+		lab_svc_fact s22.device printer
+}
+
+# s23: Samba, everything it keeps under $STATE/s23, bound to its veth only.
+lab_svc_smb() {
+	local p=$1 d=$2/s23 x
+	for x in private lock state cache pid ncalrpc binddns share log; do
+		mkdir -p "$d/$x" || return 1
+	done
+	chmod 700 "$d/private" || return 1
+	echo "netcensus lab share" >"$d/share/README.txt" || return 1
+	cat >"$d/smb.conf" <<-EOF || return 1
+		# Samba of lab host $p-s23 (tests/lab/lab.sh)
+		[global]
+		netbios name = NCLABSMB
+		workgroup = NCLAB
+		server string = netcensus lab file server
+		server role = standalone server
+		server min protocol = SMB2
+		interfaces = 198.18.4.23/24
+		bind interfaces only = yes
+		smb ports = 445 139
+		disable netbios = no
+		local master = no
+		domain master = no
+		preferred master = no
+		dns proxy = no
+		wins support = no
+		private dir = $d/private
+		lock directory = $d/lock
+		state directory = $d/state
+		cache directory = $d/cache
+		pid directory = $d/pid
+		ncalrpc dir = $d/ncalrpc
+		binddns dir = $d/binddns
+		usershare path = $d/usershares
+		passdb backend = tdbsam:$d/private/passdb.tdb
+		log file = $d/log/%m.log
+		max log size = 1000
+		logging = file
+		load printers = no
+		printing = bsd
+		printcap name = /dev/null
+		disable spoolss = yes
+		map to guest = bad user
+		registry shares = no
+		config backend = file
+
+		[pub]
+		comment = netcensus lab public share
+		path = $d/share
+		read only = yes
+		guest ok = yes
+	EOF
+	lab_svc_start "$p" s23 "$d/nmbd.pid" "$d/nmbd.out" \
+		nmbd --foreground --no-process-group --configfile="$d/smb.conf" || return 1
+	lab_svc_start "$p" s23 "$d/smbd.pid" "$d/smbd.out" \
+		smbd --foreground --no-process-group --configfile="$d/smb.conf" || return 1
+	lab_svc_wait "$p" s23 t 198.18.4.23 445 "$d/smbd.pid" "$d/log/smbd.log" smbd &&
+		lab_svc_wait "$p" s23 t 198.18.4.23 139 "$d/smbd.pid" "$d/log/smbd.log" smbd &&
+		lab_svc_wait "$p" s23 u 198.18.4.23 137 "$d/nmbd.pid" "$d/log/nmbd.log" nmbd || return 1
+	lab_svc_fact s23.smb.ports 445,139 &&
+		lab_svc_fact s23.nbns.port 137 &&
+		lab_svc_fact s23.smb.netbios_name NCLABSMB &&
+		lab_svc_fact s23.smb.workgroup NCLAB &&
+		lab_svc_fact s23.smb.server_string "netcensus lab file server" &&
+		lab_svc_fact s23.smb.min_protocol SMB2_02 &&
+		lab_svc_fact s23.smb.shares pub &&
+		lab_svc_fact s23.smb.version "$(smbd -V | sed 's/^Version //')"
+}
+
+# s24: HTTP (lab-listen -r) on 80, TLS (openssl s_server -www) on 443.
+lab_svc_web() {
+	local p=$1 d=$2/s24 ll=$3 body
+	body="<!DOCTYPE html>
+<html><head><title>netcensus lab &amp; friends</title></head>
+<body><h1>netcensus lab &amp; friends</h1><p>A web server of the netcensus test lab.</p></body></html>
+"
+	printf 'HTTP/1.1 200 OK\r\nServer: %s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+		"$LAB_HTTP_SERVER" "${#body}" "$body" >"$d/http-reply" || return 1
+	lab_ns "$p" s24 "$ll" -p "$d/http.pid" -r "$d/http-reply" 80 || return 1
+	lab_svc_wait "$p" s24 t 198.18.4.24 80 "$d/http.pid" /dev/null lab-listen || return 1
+
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-days 30 -subj "/CN=$LAB_TLS_CN" \
+		-addext "subjectAltName=DNS:${LAB_TLS_SANS//,/,DNS:}" \
+		-keyout "$d/tls.key" -out "$d/tls.crt" >"$d/openssl-req.log" 2>&1 ||
+		{ lab_die "openssl req failed"; cat "$d/openssl-req.log" >&2; return 1; }
+	lab_svc_start "$p" s24 "$d/tls.pid" "$d/tls.log" \
+		openssl s_server -quiet -www -accept 198.18.4.24:443 \
+		-cert "$d/tls.crt" -key "$d/tls.key" || return 1
+	lab_svc_wait "$p" s24 t 198.18.4.24 443 "$d/tls.pid" "$d/tls.log" "openssl s_server" || return 1
+	lab_svc_fact s24.http.port 80 &&
+		lab_svc_fact s24.http.server "$LAB_HTTP_SERVER" &&
+		lab_svc_fact s24.http.title "$LAB_HTTP_TITLE" &&
+		lab_svc_fact s24.tls.port 443 &&
+		lab_svc_fact s24.tls.cn "$LAB_TLS_CN" &&
+		lab_svc_fact s24.tls.sans "$LAB_TLS_SANS" &&
+		lab_svc_fact s24.tls.sha256 "$(openssl x509 -in "$d/tls.crt" -outform der |
+			sha256sum | cut -d ' ' -f 1)" &&
+		lab_svc_fact s24.tls.not_after "$(openssl x509 -in "$d/tls.crt" -noout -enddate |
+			sed 's/^notAfter=//')"
+}
+
+# The credentials the tests hand to netcensus, in netcensus.conf(5) form.
+lab_svc_creds() {
+	(
+		umask 077
+		cat >"$1/creds.conf" <<-EOF
+			# netcensus credentials for the lab's services segment (tests/lab/lab.sh).
+			# Test-only secrets of test-only daemons. Tried in file order; the first
+			# is wrong on purpose: one bad credential must not stop the others.
+			[snmp wrong-v3]
+			version = 3
+			user = ncnobody
+			auth = SHA:not-the-auth-pass
+			priv = AES:not-the-priv-pass
+
+			[snmp lab-v2c]
+			version = 2c
+			community = $LAB_SNMP_COMMUNITY
+
+			[snmp lab-v3]
+			version = 3
+			user = $LAB_SNMP_V3_USER
+			auth = SHA:$LAB_SNMP_V3_AUTH
+			priv = AES:$LAB_SNMP_V3_PRIV
+
+			[snmp printer-v2c]
+			version = 2c
+			community = $LAB_SNMP_PRINTER_COMMUNITY
+		EOF
+	) && chmod 600 "$1/creds.conf"
+}
+
+# lab_svc_build PREFIX STATE LAB-LISTEN — every step of the services part.
+lab_svc_build() {
+	local p=$1 state=$2 ll=$3 n h facts=$2/services.facts.new
+	for n in $LAB_SVC_NAMESPACES; do
+		ip netns add "$p-$n" || return 1
+		ip -n "$p-$n" link set lo up || return 1
+		lab_sysctls "$p" "$n" || return 1
+	done
+	ip -n "$p-svc" link add br0 type bridge || return 1
+	ip -n "$p-svc" link set br0 up || return 1
+	ip -n "$p-scan" link add svc0 address 02:00:c6:12:04:01 type veth \
+		peer name scan netns "$p-svc" || return 1
+	ip -n "$p-scan" addr add 198.18.4.1/24 dev svc0 || return 1
+	ip -n "$p-scan" link set svc0 up || return 1
+	ip -n "$p-svc" link set scan master br0 up || return 1
+	: >"$facts" || return 1
+	lab_svc_fact scanner.address 198.18.4.1 || return 1
+	lab_svc_fact scanner.mac 02:00:c6:12:04:01 || return 1
+	for n in $LAB_SVC_HOSTS; do
+		h=${n#s}
+		ip -n "$p-$n" link add eth0 address "02:00:c6:12:04:$(printf %02x "$h")" \
+			type veth peer name "$n" netns "$p-svc" || return 1
+		ip -n "$p-$n" addr add "198.18.4.$h/24" dev eth0 || return 1
+		ip -n "$p-$n" link set eth0 up || return 1
+		ip -n "$p-svc" link set "$n" master br0 up || return 1
+		mkdir -p "$state/$n" || return 1
+		lab_svc_fact "$n.address" "198.18.4.$h" || return 1
+		lab_svc_fact "$n.mac" "02:00:c6:12:04:$(printf %02x "$h")" || return 1
+	done
+	lab_svc_creds "$state" || return 1
+	lab_svc_ssh "$p" "$state" || return 1
+	lab_svc_snmp "$p" "$state" || return 1
+	lab_svc_smb "$p" "$state" || return 1
+	lab_svc_web "$p" "$state" "$ll" || return 1
+	mv "$facts" "$state/services.facts"
+}
+
+# lab_svc_pids PREFIX — every process in the service namespaces.
+lab_svc_pids() {
+	local n
+	for n in $LAB_SVC_HOSTS; do
+		lab_ns_exists "$1-$n" && ip netns pids "$1-$n" 2>/dev/null
+	done
+}
+
+# lab_svc_stop PREFIX STATE — stop the daemons of the services part: first
+# each pidfile's pid (if it is in that host's namespace), then whatever
+# still runs in the service namespaces (children the daemons started), by
+# pid; KILL after 3 s.
+lab_svc_stop() {
+	local p=$1 state=$2 n f pid inns i left
+	for n in $LAB_SVC_HOSTS; do
+		lab_ns_exists "$p-$n" || continue
+		inns=" $(ip netns pids "$p-$n" 2>/dev/null | tr '\n' ' ') "
+		for f in "$state/$n"/*.pid; do
+			[ -f "$f" ] || continue
+			pid=$(cat "$f" 2>/dev/null)
+			case "$pid" in "" | *[!0-9]*) continue ;; esac
+			case "$inns" in *" $pid "*) kill "$pid" 2>/dev/null ;; esac
+		done
+	done
+	for i in $(seq 30); do
+		left=$(lab_svc_pids "$p")
+		[ -n "$left" ] || return 0
+		[ "$i" = 10 ] && kill $left 2>/dev/null
+		sleep 0.1
+	done
+	left=$(lab_svc_pids "$p")
+	[ -z "$left" ] || kill -9 $left 2>/dev/null
+	return 0
+}
+
 # ---- helpers for tests/lab/*.test (source tests/tap.sh first) ----------
 
-# lab_test_init — skip unless root with `ip netns`, nft and sqlite3; build a
-# lab named nc<pid>; tear it down, kill what the test started in the
-# background (lab_test_bg) and remove $T on exit. Sets P (prefix), LAB (its
-# state directory, with farm-live.txt) and T (a temporary directory).
+# lab_test_init [services] — skip unless root with `ip netns`, nft and
+# sqlite3; build a lab named nc<pid> (with its services part if asked); tear
+# it down, kill what the test started in the background (lab_test_bg) and
+# remove $T on exit. Sets P (prefix), LAB (its state directory, with
+# farm-live.txt) and T (a temporary directory).
 lab_test_init() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root (lab namespaces)"
 	ip netns list >/dev/null 2>&1 || skip_all "ip netns is unavailable"
@@ -276,7 +755,7 @@ lab_test_init() {
 	T=$(mktemp -d) || bail_out "mktemp failed"
 	trap lab_test_cleanup EXIT
 	trap 'exit 129' HUP INT TERM
-	lab_up "$P" >&2 || bail_out "cannot build the lab $P"
+	lab_up "$P" "$@" >&2 || bail_out "cannot build the lab $P"
 }
 
 lab_test_cleanup() {
@@ -322,10 +801,10 @@ wait_exit() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	case "$1" in
-	up) [ $# -eq 2 ] && { lab_up "$2"; exit; } ;;
+	up) [ $# -eq 2 ] || [ $# -eq 3 ] && { lab_up "${@:2}"; exit; } ;;
 	down) [ $# -eq 2 ] && { lab_down "$2"; exit; } ;;
 	status) [ $# -eq 2 ] && { lab_status "$2"; exit; } ;;
 	esac
-	echo "usage: lab.sh up|down|status PREFIX" >&2
+	echo "usage: lab.sh up PREFIX [services] | down PREFIX | status PREFIX" >&2
 	exit 2
 fi

@@ -8,7 +8,8 @@ LAB_TESTS = \
 	tests/lab/unprivileged.test \
 	tests/lab/interrupt.test \
 	tests/lab/concurrent.test \
-	tests/lab/loss.test
+	tests/lab/loss.test \
+	tests/lab/services.test
 CLI_TESTS = \
 	tests/cli/badspec.test \
 	tests/cli/dryrun.test \
