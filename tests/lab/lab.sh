@@ -387,10 +387,11 @@ lab_svc_start() {
 
 # lab_svc_wait PREFIX NS t|u ADDR PORT PIDFILE LOG WHAT — wait until a
 # socket of PREFIX-NS listens on ADDR:PORT (or 0.0.0.0:PORT). Fails, with
-# the end of LOG, after LAB_SVC_WAIT tenths of a second or as soon as the
-# daemon of PIDFILE is gone (a second of grace for it to write PIDFILE).
+# the end of LOG (and of the daemon's stdio, PIDFILE's name with .out),
+# after LAB_SVC_WAIT tenths of a second or as soon as the daemon of PIDFILE
+# is gone (a second of grace for it to write PIDFILE).
 lab_svc_wait() {
-	local p=$1 n=$2 proto=$3 addr=$4 port=$5 pidfile=$6 log=$7 what=$8 i=0 pid
+	local p=$1 n=$2 proto=$3 addr=$4 port=$5 pidfile=$6 log=$7 what=$8 i=0 pid f
 	while [ "$i" -lt "$LAB_SVC_WAIT" ]; do
 		if ip netns exec "$p-$n" ss -Hln"$proto" 2>/dev/null |
 			awk -v a="$addr:$port" -v b="0.0.0.0:$port" \
@@ -407,8 +408,11 @@ lab_svc_wait() {
 	done
 	[ "$i" -lt "$LAB_SVC_WAIT" ] ||
 		lab_die "$what in $p-$n not listening on $addr:$port after $((LAB_SVC_WAIT / 10)) s"
-	echo "--- end of $log:" >&2
-	tail -n 20 "$log" >&2
+	for f in "$log" "${pidfile%.pid}.out"; do
+		[ -s "$f" ] || continue
+		echo "--- end of $f:" >&2
+		tail -n 20 "$f" >&2
+	done
 	return 1
 }
 
