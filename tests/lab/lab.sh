@@ -386,7 +386,7 @@ lab_svc_start() {
 }
 
 # lab_svc_wait PREFIX NS t|u ADDR PORT PIDFILE LOG WHAT — wait until a
-# socket of PREFIX-NS listens on ADDR:PORT (or 0.0.0.0:PORT). Fails, with
+# socket of PREFIX-NS listens on ADDR:PORT (or on the wildcard). Fails, with
 # the end of LOG (and of the daemon's stdio, PIDFILE's name with .out),
 # after LAB_SVC_WAIT tenths of a second or as soon as the daemon of PIDFILE
 # is gone (a second of grace for it to write PIDFILE).
@@ -394,8 +394,11 @@ lab_svc_wait() {
 	local p=$1 n=$2 proto=$3 addr=$4 port=$5 pidfile=$6 log=$7 what=$8 i=0 pid f
 	while [ "$i" -lt "$LAB_SVC_WAIT" ]; do
 		if ip netns exec "$p-$n" ss -Hln"$proto" 2>/dev/null |
-			awk -v a="$addr:$port" -v b="0.0.0.0:$port" \
-				'$4 == a || $4 == b { f = 1 } END { exit !f }'; then
+			awk -v a="$addr" -v port="$port" '{
+				i = match($4, /:[0-9]+$/)
+				ad = substr($4, 1, i - 1); pt = substr($4, i + 1)
+				if (pt == port && (ad == a || ad == "*" || ad ~ /^[0.]+$/)) f = 1
+			} END { exit !f }'; then
 			return 0
 		fi
 		pid=$(cat "$pidfile" 2>/dev/null)

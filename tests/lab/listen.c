@@ -3,9 +3,9 @@
  *
  * The lab hosts need ports that answer a SYN with a SYN-ACK and nothing
  * else: no daemon to configure, no banner, no state. This program listens on
- * each port given (on 0.0.0.0, so inside the farm namespace every address of
- * 198.19.0.0/16 has the port open), accepts whatever completes a handshake
- * and closes it at once.
+ * each port given (on INADDR_ANY, so inside the farm namespace every address
+ * of 198.19.0.0/16 has the port open), accepts whatever completes a
+ * handshake and closes it at once.
  *
  *   lab-listen [-f] [-p PIDFILE] [-r FILE | -b FILE] PORT...
  *
@@ -36,9 +36,9 @@
 #include <unistd.h>
 
 #define MAX_PORTS 64
-#define MAX_REPLY (64 * 1024)   /* -r/-b file */
-#define MAX_REQUEST (8 * 1024)  /* what -r reads of a request */
-#define CONN_SECONDS 5          /* a served connection's whole life */
+#define MAX_REPLY (64 * 1024)  /* -r/-b file */
+#define MAX_REQUEST (8 * 1024) /* what -r reads of a request */
+#define CONN_SECONDS 5	       /* a served connection's whole life */
 
 static volatile sig_atomic_t stop;
 static const char *pidfile;
@@ -172,18 +172,29 @@ int main(int argc, char **argv)
 {
 	struct pollfd pfd[MAX_PORTS];
 	struct sigaction sa;
-	int foreground = 0, nfd = 0, ready[2] = { -1, -1 }, read_request = 0, opt, i;
+	int foreground = 0, nfd = 0, ready[2] = {-1, -1}, read_request = 0, opt, i;
 	const char *reply_file = NULL;
 	char *reply = NULL, ok = 1;
 	size_t replylen = 0;
 
 	while ((opt = getopt(argc, argv, "fp:r:b:")) != -1) {
 		switch (opt) {
-		case 'f': foreground = 1; break;
-		case 'p': pidfile = optarg; break;
-		case 'r': reply_file = optarg; read_request = 1; break;
-		case 'b': reply_file = optarg; read_request = 0; break;
-		default: goto usage;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'r':
+			reply_file = optarg;
+			read_request = 1;
+			break;
+		case 'b':
+			reply_file = optarg;
+			read_request = 0;
+			break;
+		default:
+			goto usage;
 		}
 	}
 	if (optind >= argc || argc - optind > MAX_PORTS)
