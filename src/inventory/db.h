@@ -16,7 +16,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
-#define INVENTORY_SCHEMA_VERSION 1
+#define INVENTORY_SCHEMA_VERSION 2
 
 typedef struct inventory inventory_t;
 

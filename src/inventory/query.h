@@ -2,10 +2,11 @@
  * query.h — reading the inventory back: scans, and the hosts of one scan.
  *
  * The commands and exporters read typed rows from here instead of writing
- * SQL of their own.  Every string is a private copy in which control bytes
- * (below 0x20, and 0x7f) have been replaced by '?', since later versions
- * store names that came off the network and a terminal must never receive
- * them raw.  Absent values: NULL strings, -1 numbers, 0 times.
+ * SQL of their own.  Every string is a private copy in which control
+ * characters (bytes below 0x20, 0x7f, UTF-8 C1 controls; every byte from
+ * 0x80 when the text is not UTF-8) have been replaced by '?', since the
+ * inventory stores names that came off the network and a terminal must
+ * never receive them raw.  Absent values: NULL strings, -1 numbers, 0 times.
  */
 #ifndef NC_INVENTORY_QUERY_H
 #define NC_INVENTORY_QUERY_H
@@ -53,6 +54,12 @@ typedef struct {
 	bool on_link;
 	port_row *ports; /* sorted by proto, then port */
 	size_t nports;
+	/* From fingerprinting (schema 2), NULL when unknown: */
+	char *hostname;	   /* verdict "hostname" */
+	char *os;	   /* verdict os.name, with os.version when the name lacks it */
+	char *device_type; /* verdict device.type */
+	char *vendor;	   /* the MAC's vendor: verdict hw.vendor when it came from
+			    * mac-vendor, else the best mac.vendor fact */
 } host_row;
 
 /*
@@ -80,6 +87,13 @@ void scan_row_clear(scan_row *row);
 int query_scan_hosts(inventory_t *inv, int64_t scan_id, host_row **rows_out, size_t *n_out);
 void query_hosts_free(host_row *rows, size_t n);
 
+/* One host of one scan (host_id from the hosts table), read like the rows
+ * of query_scan_hosts(), into *out (the caller clears it with
+ * query_host_clear()). NC_ERR_NOT_FOUND (no detail) when that scan did not
+ * see that host. */
+int query_scan_host(inventory_t *inv, int64_t scan_id, int64_t host_id, host_row *out);
+void query_host_clear(host_row *h);
+
 /* An inventory timestamp as local "YYYY-MM-DD HH:MM:SS" into buf (at least
  * 20 bytes); "-" for 0. Returns buf. */
 const char *query_time_local(double epoch, char *buf, size_t len);
@@ -105,5 +119,12 @@ bool inventory_locked(const inventory_t *inv);
 int inventory_exec(inventory_t *inv, const char *sql, const char *what);
 /* nc_fail(NC_ERR_DB, ...) naming the database, what failed, SQLite's text. */
 int inventory_fail(const inventory_t *inv, const char *what);
+
+/* For the readers in src/inventory (query.c defines these): a copy of a
+ * text column with control characters replaced by '?' as above (*out =
+ * NULL for SQL NULL; 0 or NC_ERR_NOMEM), and an integer column, or absent
+ * for SQL NULL. */
+int query_column_text(sqlite3_stmt *st, int col, char **out);
+int64_t query_column_int(sqlite3_stmt *st, int col, int64_t absent);
 
 #endif

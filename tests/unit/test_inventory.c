@@ -171,11 +171,18 @@ static void test_schema_created(void **state)
 	inventory_t *inv = open_write();
 
 	inventory_close(inv);
-	assert_int_equal(sql_int("PRAGMA user_version", 0), INVENTORY_SCHEMA_VERSION);
-	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name"
-				 " IN ('scans', 'hosts', 'host_scans', 'ports')",
+	assert_int_equal(sql_int("PRAGMA user_version", 0), 2);
+	assert_int_equal(INVENTORY_SCHEMA_VERSION, 2);
+	assert_int_equal(
+	    sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name"
+		    " IN ('scans', 'hosts', 'host_scans', 'ports', 'services', 'facts',"
+		    " 'verdicts', 'software', 'hardware')",
+		    0),
+	    9);
+	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name"
+				 " = 'snmp_facts'",
 				 0),
-			 4);
+			 1);
 	assert_string_equal(sql_text("PRAGMA journal_mode", 0), "wal");
 }
 
