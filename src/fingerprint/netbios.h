@@ -42,4 +42,19 @@ int netbios_parse_status(const uint8_t *buf, size_t len, uint16_t *txid_out, net
  */
 int netbios_query(host_facts *const *hosts, size_t n, int timeout_ms);
 
+/* --- helpers added by the implementation --- */
+
+/* netbios_query() to another UDP port than 137 (tests answer on loopback
+ * from an unprivileged port). */
+int netbios_query_port(host_facts *const *hosts, size_t n, int timeout_ms, uint16_t port);
+/*
+ * Record a parsed status as FACT_SRC_NETBIOS facts: netbios.name.XX = name
+ * for every name (XX the suffix, two hex digits), also netbios.group.XX =
+ * name for group names; host.name = the unique <00> name (else <20>);
+ * host.domain = the group <00> name; netbios.user = unique <03> names other
+ * than the computer's; netbios.mac = "aa:bb:cc:dd:ee:ff" unless all zero
+ * (Samba's). Returns 0 or the first host_facts_add() error.
+ */
+int netbios_add_facts(host_facts *h, const netbios_status *st);
+
 #endif

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fingerprint/facts.h"
+
 typedef struct {
 	uint16_t dialect;          /* 0x0202, 0x0210, 0x0300, 0x0302, 0x0311 */
 	bool signing_enabled, signing_required;
@@ -61,5 +63,29 @@ const char *smb_dialect_name(uint16_t dialect);
  * is Windows 10 1809 or Server 2019); NULL when unknown.
  */
 const char *smb_windows_release(uint8_t major, uint8_t minor, uint16_t build, bool server);
+
+/* --- helpers added by the implementation --- */
+
+/* The feature-update name of a 10.0 build ("1809", "22H2", "24H2"), NULL
+ * when the build is not a known release. */
+const char *smb_windows_version_name(uint8_t major, uint8_t minor, uint16_t build);
+/*
+ * True when the challenge came from Samba: its NTLMSSP server fills VERSION
+ * as 6.1 build 0, a build no Windows reports (Windows puts its real build
+ * there: 6.1.7601, 10.0.20348, ...).
+ */
+bool smb_is_samba(const smb_ntlm_info *ntlm);
+/*
+ * Record what the two replies say as FACT_SRC_SMB facts of h: smb.dialect,
+ * smb.signing (required/enabled/disabled), smb.server_guid, smb.netbios_name,
+ * smb.netbios_domain, smb.dns_name, smb.dns_domain, smb.dns_tree,
+ * smb.os_version ("10.0.20348"), smb.windows_version ("22H2"),
+ * smb.implementation (Windows/Samba), host.name, host.domain, host.fqdn and,
+ * for Windows, os.family/os.name/os.version/os.build. neg or ntlm may be
+ * NULL; server as for smb_windows_release() (other evidence says "server").
+ * Returns 0 or the first host_facts_add() error.
+ */
+int smb_add_facts(host_facts *h, const smb_negotiate_info *neg, const smb_ntlm_info *ntlm,
+		  bool server);
 
 #endif
