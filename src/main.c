@@ -20,6 +20,7 @@ static const struct {
 	{ "scan", cmd_scan, "discover hosts and record a scan" },
 	{ "scans", cmd_scans, "list recorded scans" },
 	{ "hosts", cmd_hosts, "one line per host of a scan" },
+	{ "show", cmd_show, "everything known about one host" },
 };
 
 static void usage(FILE *f)

@@ -7,8 +7,9 @@
  * with a warning, since an interrupted sweep still found real hosts), so
  * `hosts` right after `scan` shows what that scan saw.  Standard output is
  * the table alone, header then rows, so scripts can read it; notes go to
- * standard error.  --json gives the same data with every field
- * (export/json_hosts.h).
+ * standard error.  Vendor, hostname, OS and device type come from the
+ * fingerprint verdicts ("-" when unknown).  --json gives the same data with
+ * every field (export/json_hosts.h).
  */
 
 #include <getopt.h>
@@ -25,10 +26,35 @@
 #include "util/err.h"
 #include "util/parse.h"
 
-static const char *const host_headers[] = {
-    "ADDRESS", "MAC", "VENDOR", "TTL", "RTT", "REASONS", "OPEN-PORTS",
+/* The columns, in the order printed; tests/lab/discovery.test matches the
+ * header's first seven. */
+enum {
+	COL_ADDRESS,
+	COL_MAC,
+	COL_VENDOR,
+	COL_TTL,
+	COL_RTT,
+	COL_REASONS,
+	COL_OPEN_PORTS,
+	COL_HOSTNAME,
+	COL_OS,
+	COL_DEVICE,
+	HOST_COLUMNS
 };
-#define HOST_COLUMNS ARRAY_SIZE(host_headers)
+
+static const char *const host_headers[] = {
+    [COL_ADDRESS] = "ADDRESS",
+    [COL_MAC] = "MAC",
+    [COL_VENDOR] = "VENDOR",
+    [COL_TTL] = "TTL",
+    [COL_RTT] = "RTT",
+    [COL_REASONS] = "REASONS",
+    [COL_OPEN_PORTS] = "OPEN-PORTS",
+    [COL_HOSTNAME] = "HOSTNAME",
+    [COL_OS] = "OS",
+    [COL_DEVICE] = "DEVICE",
+};
+_Static_assert(ARRAY_SIZE(host_headers) == HOST_COLUMNS, "a column has no header");
 
 /* One table row: the formatted values, and every cell by column. */
 typedef struct {
@@ -81,6 +107,12 @@ static char *open_port_list(const host_row *h)
 	return list;
 }
 
+/* A cell for a value that may be unknown (NULL or empty). */
+static const char *or_dash(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : "-";
+}
+
 static int fill_line(host_line *l, const host_row *h)
 {
 	if ((l->open_ports = open_port_list(h)) == NULL)
@@ -93,13 +125,16 @@ static int fill_line(host_line *l, const host_row *h)
 		snprintf(l->rtt, sizeof(l->rtt), "%.2fms", (double)h->rtt_us / 1000.0);
 	else
 		snprintf(l->rtt, sizeof(l->rtt), "-");
-	l->cell[0] = h->address;
-	l->cell[1] = h->mac ? h->mac : "-";
-	l->cell[2] = "-"; /* vendor: the OUI lookup fills it in later */
-	l->cell[3] = l->ttl;
-	l->cell[4] = l->rtt;
-	l->cell[5] = h->reasons[0] != '\0' ? h->reasons : "-";
-	l->cell[6] = l->open_ports;
+	l->cell[COL_ADDRESS] = h->address;
+	l->cell[COL_MAC] = or_dash(h->mac);
+	l->cell[COL_VENDOR] = or_dash(h->vendor);
+	l->cell[COL_TTL] = l->ttl;
+	l->cell[COL_RTT] = l->rtt;
+	l->cell[COL_REASONS] = or_dash(h->reasons);
+	l->cell[COL_OPEN_PORTS] = l->open_ports;
+	l->cell[COL_HOSTNAME] = or_dash(h->hostname);
+	l->cell[COL_OS] = or_dash(h->os);
+	l->cell[COL_DEVICE] = or_dash(h->device_type);
 	return 0;
 }
 

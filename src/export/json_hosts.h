@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "inventory/facts_store.h"
 #include "inventory/query.h"
 
 /*
@@ -27,9 +28,31 @@ json_t *json_hosts_scan_list(const scan_row *scans, size_t n);
 
 /*
  * `hosts --json`: {"scan": {...}, "hosts": [{"address", "mac", "mac_source",
- * "address_source", "vendor", "reasons": [...], "ttl", "rtt_us", "on_link",
+ * "address_source", "vendor" (the MAC's), "hostname", "os", "device_type",
+ * "reasons": [...], "ttl", "rtt_us", "on_link",
  * "ports": [{"port", "proto", "state", "reason", "ttl"}]}]}.
  */
 json_t *json_hosts_document(const scan_row *scan, const host_row *hosts, size_t n);
+
+/*
+ * `show --json`, everything one scan knows about one host:
+ *   {"scan": {...},
+ *    "identity": {"address", "mac", "mac_source", "vendor", "hostname",
+ *                 "domain", "first_seen", "last_seen"},
+ *    "verdict": {"<field>": {"value", "source", "confidence"}, ...},
+ *    "discovery": {"address_source", "reasons": [...], "ttl", "rtt_us",
+ *                  "on_link"},
+ *    "ports": [{"port", "proto", "state", "reason", "ttl"}],
+ *    "services": [{"port", "proto", "name", "product", "version", "info",
+ *                  "banner", "source"}],
+ *    "hardware": {"<kind>": [{"name", "vendor", "model", "serial",
+ *                 "firmware", "extra", "size_bytes", "used_bytes",
+ *                 "source"}], ...},
+ *    "software": {"count", "packages": [{"name", "version", "vendor",
+ *                 "install_date", "source"}]},
+ *    "evidence": [{"key", "value", "source", "confidence"}]}
+ * Verdict fields and hardware kinds appear only when known.
+ */
+json_t *json_hosts_detail(const scan_row *scan, const host_detail *d);
 
 #endif

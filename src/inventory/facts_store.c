@@ -358,24 +358,33 @@ out:
  * newest scan first: in scan ?1, or with ?1 = 0 in every scan that is not
  * running.  ?2 is the address (as an integer), the MAC or the name.
  */
-#define FIND_SCANS                                                                                 \
-	" JOIN scans s ON s.id = hs.scan_id"                                                       \
+/* clang-format off */
+#define FIND_SCANS \
+	" JOIN scans s ON s.id = hs.scan_id" \
 	" WHERE (hs.scan_id = ?1 OR (?1 = 0 AND s.status <> 'running'))"
 #define FIND_ORDER " ORDER BY hs.scan_id DESC, hs.address_int"
 
 static const char find_by_address_sql[] =
-    "SELECT hs.scan_id, hs.host_id, hs.address FROM host_scans hs" FIND_SCANS
-    " AND hs.address_int = ?2" FIND_ORDER;
+	"SELECT hs.scan_id, hs.host_id, hs.address FROM host_scans hs"
+	FIND_SCANS
+	" AND hs.address_int = ?2"
+	FIND_ORDER;
 static const char find_by_mac_sql[] =
-    "SELECT hs.scan_id, hs.host_id, hs.address FROM host_scans hs" FIND_SCANS
-    " AND hs.mac = ?2" FIND_ORDER;
+	"SELECT hs.scan_id, hs.host_id, hs.address FROM host_scans hs"
+	FIND_SCANS
+	" AND hs.mac = ?2"
+	FIND_ORDER;
 static const char find_by_name_sql[] =
-    "SELECT hs.scan_id, hs.host_id, hs.address FROM host_scans hs"
-    " JOIN verdicts n ON n.scan_id = hs.scan_id AND n.host_id = hs.host_id"
-    "   AND n.field = 'hostname'"
-    " LEFT JOIN verdicts d ON d.scan_id = hs.scan_id AND d.host_id = hs.host_id"
-    "   AND d.field = 'domain'" FIND_SCANS " AND (n.value = ?2 COLLATE NOCASE OR n.value || '.' || "
-					   "d.value = ?2 COLLATE NOCASE)" FIND_ORDER;
+	"SELECT hs.scan_id, hs.host_id, hs.address FROM host_scans hs"
+	" JOIN verdicts n ON n.scan_id = hs.scan_id AND n.host_id = hs.host_id"
+	"   AND n.field = 'hostname'"
+	" LEFT JOIN verdicts d ON d.scan_id = hs.scan_id AND d.host_id = hs.host_id"
+	"   AND d.field = 'domain'"
+	FIND_SCANS
+	" AND (n.value = ?2 COLLATE NOCASE"
+	"      OR n.value || '.' || d.value = ?2 COLLATE NOCASE)"
+	FIND_ORDER;
+/* clang-format on */
 
 /* "aa:bb:cc:dd:ee:ff" (or '-', any case) into lower-case colon form. */
 static bool parse_mac_text(const char *s, char *out, size_t len)
