@@ -231,14 +231,22 @@ const char *snmp_device_type(const char *hw_device)
 	static const struct {
 		const char *device, *type;
 	} map[] = {
-		{ "Printer", "printer" },       { "Multifunction Device", "printer" },
-		{ "Print Server", "printer" },  { "Switch", "network" },
-		{ "Router", "network" },        { "Broadband Router", "network" },
-		{ "Firewall", "network" },      { "WAP", "network" },
-		{ "Wireless Access Point", "network" }, { "Load Balancer", "network" },
-		{ "VPN", "network" },           { "Network Appliance", "network" },
-		{ "Hypervisor", "hypervisor" }, { "IP Camera", "iot" },
-		{ "UPS", "iot" },               { "Power Device", "iot" },
+	    {"Printer", "printer"},
+	    {"Multifunction Device", "printer"},
+	    {"Print Server", "printer"},
+	    {"Switch", "network"},
+	    {"Router", "network"},
+	    {"Broadband Router", "network"},
+	    {"Firewall", "network"},
+	    {"WAP", "network"},
+	    {"Wireless Access Point", "network"},
+	    {"Load Balancer", "network"},
+	    {"VPN", "network"},
+	    {"Network Appliance", "network"},
+	    {"Hypervisor", "hypervisor"},
+	    {"IP Camera", "iot"},
+	    {"UPS", "iot"},
+	    {"Power Device", "iot"},
 	};
 
 	if (hw_device == NULL)
@@ -254,11 +262,11 @@ const char *snmp_storage_kind(snmp_subid type, const char **type_word)
 	static const struct {
 		const char *kind, *word;
 	} map[] = {
-		[2] = { "memory", "ram" },      [3] = { "memory", "virtual" },
-		[4] = { "storage", "fixed" },   [5] = { "storage", "removable" },
-		[6] = { "storage", "floppy" },  [7] = { "storage", "cd" },
-		[8] = { "storage", "ramdisk" }, [9] = { "storage", "flash" },
-		[10] = { "storage", "network" },
+	    [2] = {"memory", "ram"},	   [3] = {"memory", "virtual"},
+	    [4] = {"storage", "fixed"},	   [5] = {"storage", "removable"},
+	    [6] = {"storage", "floppy"},   [7] = {"storage", "cd"},
+	    [8] = {"storage", "ramdisk"},  [9] = {"storage", "flash"},
+	    [10] = {"storage", "network"},
 	};
 
 	*type_word = NULL;
@@ -271,11 +279,12 @@ const char *snmp_storage_kind(snmp_subid type, const char **type_word)
 const char *snmp_device_word(snmp_subid type)
 {
 	static const char *const words[] = {
-		[1] = "other",       [2] = "unknown",      [3] = "processor",  [4] = "network",
-		[5] = "printer",     [6] = "disk",         [10] = "video",     [11] = "audio",
-		[12] = "coprocessor", [13] = "keyboard",   [14] = "modem",     [15] = "parallel",
-		[16] = "pointing",   [17] = "serial",      [18] = "tape",      [19] = "clock",
-		[20] = "volatile-memory", [21] = "nonvolatile-memory",
+	    [1] = "other",     [2] = "unknown",		 [3] = "processor",
+	    [4] = "network",   [5] = "printer",		 [6] = "disk",
+	    [10] = "video",    [11] = "audio",		 [12] = "coprocessor",
+	    [13] = "keyboard", [14] = "modem",		 [15] = "parallel",
+	    [16] = "pointing", [17] = "serial",		 [18] = "tape",
+	    [19] = "clock",    [20] = "volatile-memory", [21] = "nonvolatile-memory",
 	};
 
 	if (type >= ARRAY_SIZE(words) || words[type] == NULL)
@@ -286,10 +295,21 @@ const char *snmp_device_word(snmp_subid type)
 const char *snmp_entity_class(long cls)
 {
 	static const char *const words[] = {
-		[1] = "other",  [2] = "unknown",    [3] = "chassis",  [4] = "backplane",
-		[5] = "container", [6] = "power-supply", [7] = "fan", [8] = "sensor",
-		[9] = "module", [10] = "port",      [11] = "stack",   [12] = "cpu",
-		[13] = "energy-object", [14] = "battery", [15] = "storage-drive",
+	    [1] = "other",
+	    [2] = "unknown",
+	    [3] = "chassis",
+	    [4] = "backplane",
+	    [5] = "container",
+	    [6] = "power-supply",
+	    [7] = "fan",
+	    [8] = "sensor",
+	    [9] = "module",
+	    [10] = "port",
+	    [11] = "stack",
+	    [12] = "cpu",
+	    [13] = "energy-object",
+	    [14] = "battery",
+	    [15] = "storage-drive",
 	};
 
 	if (cls < 0 || (size_t)cls >= ARRAY_SIZE(words) || words[cls] == NULL)

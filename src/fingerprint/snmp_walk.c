@@ -53,9 +53,9 @@
 _Static_assert(sizeof(oid) == sizeof(snmp_subid) && (oid)-1 > 0,
 	       "snmp_subid must be net-snmp's oid type");
 _Static_assert(SNMP_T_INTEGER == ASN_INTEGER && SNMP_T_OCTETS == ASN_OCTET_STR &&
-		       SNMP_T_OID == ASN_OBJECT_ID && SNMP_T_IPADDRESS == ASN_IPADDRESS &&
-		       SNMP_T_COUNTER == ASN_COUNTER && SNMP_T_GAUGE == ASN_GAUGE &&
-		       SNMP_T_TIMETICKS == ASN_TIMETICKS,
+		   SNMP_T_OID == ASN_OBJECT_ID && SNMP_T_IPADDRESS == ASN_IPADDRESS &&
+		   SNMP_T_COUNTER == ASN_COUNTER && SNMP_T_GAUGE == ASN_GAUGE &&
+		   SNMP_T_TIMETICKS == ASN_TIMETICKS,
 	       "SNMP_T_* must match net-snmp's ASN_* types");
 
 /* Most columns one walk carries at once. */
@@ -443,8 +443,10 @@ static snmpw_status discover_engine(snmp_conn *c, const char *peer, int timeout_
 	if (status == STAT_TIMEOUT || (status == STAT_ERROR && err == SNMPERR_TIMEOUT))
 		snprintf(c->why, sizeof(c->why), "no answer to the SNMPv3 engine discovery");
 	else
-		snprintf(c->why, sizeof(c->why), "no usable engine ID in the discovery answer "
-			 "(status %d, net-snmp error %d)", status, err);
+		snprintf(c->why, sizeof(c->why),
+			 "no usable engine ID in the discovery answer "
+			 "(status %d, net-snmp error %d)",
+			 status, err);
 	return SNMPW_NO_ENGINE;
 }
 
@@ -554,7 +556,7 @@ static snmpw_status request(snmp_conn *c, netsnmp_pdu *pdu, netsnmp_pdu **resp)
 snmpw_status snmp_conn_get(snmp_conn *c, const snmp_subid *const oids[], const size_t lens[],
 			   size_t n, snmp_value *out)
 {
-	bool skip[WALK_MAX_COLS] = { false };
+	bool skip[WALK_MAX_COLS] = {false};
 	size_t map[WALK_MAX_COLS];
 
 	if (n > WALK_MAX_COLS)
@@ -769,7 +771,8 @@ snmpw_status snmp_walk_table(snmp_conn *c, const snmp_subid *entry, size_t entry
 			continue;
 		}
 		if (resp->errstat != SNMP_ERR_NOERROR) {
-			snprintf(c->why, sizeof(c->why), "agent error %ld in a walk", resp->errstat);
+			snprintf(c->why, sizeof(c->why), "agent error %ld in a walk",
+				 resp->errstat);
 			snmp_free_pdu(resp);
 			return SNMPW_ERROR;
 		}

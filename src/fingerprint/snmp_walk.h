@@ -27,11 +27,11 @@
 
 typedef enum {
 	SNMPW_OK = 0,
-	SNMPW_TIMEOUT,   /* no answer: wrong community, no agent, ACL */
-	SNMPW_AUTH,      /* v3: unknown user, wrong digest, cannot decrypt */
+	SNMPW_TIMEOUT,	 /* no answer: wrong community, no agent, ACL */
+	SNMPW_AUTH,	 /* v3: unknown user, wrong digest, cannot decrypt */
 	SNMPW_NO_ENGINE, /* v3: nothing answered the engine ID discovery */
-	SNMPW_ERROR,     /* anything else (details in why) */
-	SNMPW_STOPPED,   /* the stop flag was raised */
+	SNMPW_ERROR,	 /* anything else (details in why) */
+	SNMPW_STOPPED,	 /* the stop flag was raised */
 	SNMPW_NOMEM,
 } snmpw_status;
 
@@ -43,13 +43,13 @@ typedef struct {
 } snmp_engine;
 
 typedef struct {
-	void *sess;                  /* snmp_sess_open() handle */
-	int version;                 /* 1, 2 (2c) or 3 */
+	void *sess;		     /* snmp_sess_open() handle */
+	int version;		     /* 1, 2 (2c) or 3 */
 	volatile sig_atomic_t *stop; /* may be NULL */
-	char why[128];               /* reason of the last failure, no secrets */
-	snmp_engine engine;          /* v3: the agent's snmpEngineID */
-	const char *user;            /* v3: the USM user to forget at close */
-	unsigned requests;           /* PDUs sent, for tests and -v */
+	char why[128];		     /* reason of the last failure, no secrets */
+	snmp_engine engine;	     /* v3: the agent's snmpEngineID */
+	const char *user;	     /* v3: the USM user to forget at close */
+	unsigned requests;	     /* PDUs sent, for tests and -v */
 } snmp_conn;
 
 /* Types of snmp_value.type (RFC 2578 / 3416 tags, as net-snmp's ASN_*). */
@@ -63,23 +63,23 @@ typedef struct {
 
 /* One value as received. */
 typedef struct {
-	uint8_t type;        /* ASN type; 0 when not received */
-	bool missing;        /* noSuchObject / noSuchInstance / endOfMibView / v1 noSuchName */
-	int64_t num;         /* INTEGER, Counter32/64, Gauge32, TimeTicks */
-	uint8_t *bytes;      /* OCTET STRING, IpAddress, Opaque; NUL-terminated copy */
+	uint8_t type;	/* ASN type; 0 when not received */
+	bool missing;	/* noSuchObject / noSuchInstance / endOfMibView / v1 noSuchName */
+	int64_t num;	/* INTEGER, Counter32/64, Gauge32, TimeTicks */
+	uint8_t *bytes; /* OCTET STRING, IpAddress, Opaque; NUL-terminated copy */
 	size_t len;
-	snmp_subid *oid;     /* OBJECT IDENTIFIER */
+	snmp_subid *oid; /* OBJECT IDENTIFIER */
 	size_t oid_len;
 } snmp_value;
 
 typedef struct {
 	snmp_subid index[SNMP_INDEX_MAX];
 	size_t index_len;
-	snmp_value *cells;   /* one per requested column, in request order */
+	snmp_value *cells; /* one per requested column, in request order */
 } snmp_row;
 
 typedef struct {
-	snmp_row *rows;      /* sorted by index */
+	snmp_row *rows; /* sorted by index */
 	size_t nrows, cap, ncols;
 	const char *problem; /* why the walk stopped early (static text), or NULL */
 } snmp_table;

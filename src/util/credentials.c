@@ -48,13 +48,25 @@
 
 /* Keys, with a slot in section_state.line_of each. */
 enum {
-	K_VERSION, K_COMMUNITY, K_USER, K_AUTH, K_PRIV, K_CONTEXT, K_TARGETS,
-	K_KEY, K_PASSWORD, K_AGENT, K_PASSPHRASE, K_PORT, K_SUDO, K__COUNT
+	K_VERSION,
+	K_COMMUNITY,
+	K_USER,
+	K_AUTH,
+	K_PRIV,
+	K_CONTEXT,
+	K_TARGETS,
+	K_KEY,
+	K_PASSWORD,
+	K_AGENT,
+	K_PASSPHRASE,
+	K_PORT,
+	K_SUDO,
+	K__COUNT
 };
 
 /* What we remember while a section is being read, for its final checks. */
 typedef struct {
-	int type;               /* 0 none yet, 's' snmp, 'h' ssh */
+	int type; /* 0 none yet, 's' snmp, 'h' ssh */
 	size_t header_line;
 	size_t line_of[K__COUNT]; /* line where each key was set (0: unset) */
 } section_state;
@@ -62,37 +74,40 @@ typedef struct {
 static const struct {
 	const char *name;
 	int id;
-	int types;              /* 's' snmp, 'h' ssh, 'b' both */
+	int types; /* 's' snmp, 'h' ssh, 'b' both */
 } known_keys[] = {
-	{ "version", K_VERSION, 's' },       { "community", K_COMMUNITY, 's' },
-	{ "user", K_USER, 'b' },             { "auth", K_AUTH, 's' },
-	{ "priv", K_PRIV, 's' },             { "context", K_CONTEXT, 's' },
-	{ "targets", K_TARGETS, 'b' },       { "key", K_KEY, 'h' },
-	{ "password", K_PASSWORD, 'h' },     { "agent", K_AGENT, 'h' },
-	{ "passphrase", K_PASSPHRASE, 'h' }, { "port", K_PORT, 'h' },
-	{ "sudo", K_SUDO, 'h' },
+    {"version", K_VERSION, 's'},
+    {"community", K_COMMUNITY, 's'},
+    {"user", K_USER, 'b'},
+    {"auth", K_AUTH, 's'},
+    {"priv", K_PRIV, 's'},
+    {"context", K_CONTEXT, 's'},
+    {"targets", K_TARGETS, 'b'},
+    {"key", K_KEY, 'h'},
+    {"password", K_PASSWORD, 'h'},
+    {"agent", K_AGENT, 'h'},
+    {"passphrase", K_PASSPHRASE, 'h'},
+    {"port", K_PORT, 'h'},
+    {"sudo", K_SUDO, 'h'},
 };
 
 static const struct {
 	const char *name;
 	snmp_auth_proto proto;
 } auth_names[] = {
-	{ "MD5", SNMP_AUTH_MD5 },         { "SHA", SNMP_AUTH_SHA },
-	{ "SHA1", SNMP_AUTH_SHA },        { "SHA-1", SNMP_AUTH_SHA },
-	{ "SHA-224", SNMP_AUTH_SHA224 },  { "SHA224", SNMP_AUTH_SHA224 },
-	{ "SHA-256", SNMP_AUTH_SHA256 },  { "SHA256", SNMP_AUTH_SHA256 },
-	{ "SHA-384", SNMP_AUTH_SHA384 },  { "SHA384", SNMP_AUTH_SHA384 },
-	{ "SHA-512", SNMP_AUTH_SHA512 },  { "SHA512", SNMP_AUTH_SHA512 },
+    {"MD5", SNMP_AUTH_MD5},	   {"SHA", SNMP_AUTH_SHA},	  {"SHA1", SNMP_AUTH_SHA},
+    {"SHA-1", SNMP_AUTH_SHA},	   {"SHA-224", SNMP_AUTH_SHA224}, {"SHA224", SNMP_AUTH_SHA224},
+    {"SHA-256", SNMP_AUTH_SHA256}, {"SHA256", SNMP_AUTH_SHA256},  {"SHA-384", SNMP_AUTH_SHA384},
+    {"SHA384", SNMP_AUTH_SHA384},  {"SHA-512", SNMP_AUTH_SHA512}, {"SHA512", SNMP_AUTH_SHA512},
 };
 
 static const struct {
 	const char *name;
 	snmp_priv_proto proto;
 } priv_names[] = {
-	{ "DES", SNMP_PRIV_DES },         { "AES", SNMP_PRIV_AES },
-	{ "AES-128", SNMP_PRIV_AES },     { "AES128", SNMP_PRIV_AES },
-	{ "AES-192", SNMP_PRIV_AES192 },  { "AES192", SNMP_PRIV_AES192 },
-	{ "AES-256", SNMP_PRIV_AES256 },  { "AES256", SNMP_PRIV_AES256 },
+    {"DES", SNMP_PRIV_DES},	   {"AES", SNMP_PRIV_AES},	  {"AES-128", SNMP_PRIV_AES},
+    {"AES128", SNMP_PRIV_AES},	   {"AES-192", SNMP_PRIV_AES192}, {"AES192", SNMP_PRIV_AES192},
+    {"AES-256", SNMP_PRIV_AES256}, {"AES256", SNMP_PRIV_AES256},
 };
 
 /* Free a string that may hold a secret, zeroing it first. */
@@ -171,8 +186,8 @@ static char *trim(char *s)
 
 static bool parse_bool(const char *v, bool *out)
 {
-	if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 ||
-	    strcasecmp(v, "on") == 0 || strcmp(v, "1") == 0)
+	if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "on") == 0 ||
+	    strcmp(v, "1") == 0)
 		*out = true;
 	else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 ||
 		 strcasecmp(v, "off") == 0 || strcmp(v, "0") == 0)
@@ -239,8 +254,8 @@ static int section_finish(parser *p)
 		if (s->version == 0)
 			s->version = s->user != NULL ? 3 : 2;
 		if (s->version != 3) {
-			static const int v3_only[] = { K_USER, K_AUTH, K_PRIV, K_CONTEXT };
-			static const char *const v3_names[] = { "user", "auth", "priv", "context" };
+			static const int v3_only[] = {K_USER, K_AUTH, K_PRIV, K_CONTEXT};
+			static const char *const v3_names[] = {"user", "auth", "priv", "context"};
 
 			if (s->community == NULL) {
 				snprintf(msg, sizeof(msg),
@@ -301,7 +316,8 @@ static int section_start(parser *p, char *s)
 	int r;
 
 	if (end == NULL || *trim(end + 1) != '\0')
-		return fail_at(p, p->line, "section header must look like [snmp NAME] or [ssh NAME]");
+		return fail_at(p, p->line,
+			       "section header must look like [snmp NAME] or [ssh NAME]");
 	*end = '\0';
 	type = trim(s + 1);
 	name = type + strcspn(type, " \t");
@@ -375,8 +391,8 @@ static int set_targets(parser *p, targets_t **dst, const char *v, const char *ke
 		/* copy first: nc_fail below overwrites the thread's detail */
 		snprintf(detail, sizeof(detail), "%s", nc_errmsg(r));
 		targets_free(t);
-		return nc_fail(r == NC_ERR_NOMEM ? r : NC_ERR_INVALID, "%s:%zu: '%s': %s",
-			       p->path, p->line, key, detail);
+		return nc_fail(r == NC_ERR_NOMEM ? r : NC_ERR_INVALID, "%s:%zu: '%s': %s", p->path,
+			       p->line, key, detail);
 	}
 	if (targets_count(t) == 0) {
 		targets_free(t);
@@ -445,8 +461,9 @@ static int snmp_key(parser *p, int id, const char *key, char *v)
 			if (strcasecmp(v, auth_names[i].name) == 0)
 				break;
 		if (i == ARRAY_SIZE(auth_names))
-			return fail_at(p, p->line, "'auth': unknown protocol (expected MD5, SHA, "
-					"SHA-224, SHA-256, SHA-384 or SHA-512)");
+			return fail_at(p, p->line,
+				       "'auth': unknown protocol (expected MD5, SHA, "
+				       "SHA-224, SHA-256, SHA-384 or SHA-512)");
 		s->auth = auth_names[i].proto;
 		return set_string(&s->auth_pass, pass);
 	case K_PRIV:
@@ -456,8 +473,9 @@ static int snmp_key(parser *p, int id, const char *key, char *v)
 			if (strcasecmp(v, priv_names[i].name) == 0)
 				break;
 		if (i == ARRAY_SIZE(priv_names))
-			return fail_at(p, p->line, "'priv': unknown protocol (expected DES, AES, "
-					"AES-192 or AES-256)");
+			return fail_at(p, p->line,
+				       "'priv': unknown protocol (expected DES, AES, "
+				       "AES-192 or AES-256)");
 		s->priv = priv_names[i].proto;
 		return set_string(&s->priv_pass, pass);
 	}
@@ -549,8 +567,9 @@ static int key_line(parser *p, char *s)
 	int id = -1, types = 0;
 
 	if (p->sec.type == 0)
-		return fail_at(p, p->line, "a key outside any section (start with [snmp NAME] "
-				"or [ssh NAME])");
+		return fail_at(p, p->line,
+			       "a key outside any section (start with [snmp NAME] "
+			       "or [ssh NAME])");
 	if (eq == NULL)
 		return fail_at(p, p->line, "expected 'key = value'");
 	*eq = '\0';
@@ -672,7 +691,7 @@ out:
 
 int credentials_load(const char *path, credentials_t **out)
 {
-	parser p = { .path = path };
+	parser p = {.path = path};
 	char *buf = NULL, *line;
 	size_t len = 0;
 	int r = NC_ERR_INTERNAL;

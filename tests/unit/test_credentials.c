@@ -208,12 +208,12 @@ static void test_every_protocol_name(void **state)
 		const char *text;
 		int auth, priv;
 	} cases[] = {
-		{ "MD5", SNMP_AUTH_MD5, -1 },         { "SHA", SNMP_AUTH_SHA, -1 },
-		{ "sha1", SNMP_AUTH_SHA, -1 },        { "SHA-224", SNMP_AUTH_SHA224, -1 },
-		{ "SHA-256", SNMP_AUTH_SHA256, -1 },  { "SHA384", SNMP_AUTH_SHA384, -1 },
-		{ "SHA-512", SNMP_AUTH_SHA512, -1 },  { "DES", -1, SNMP_PRIV_DES },
-		{ "AES", -1, SNMP_PRIV_AES },         { "aes-128", -1, SNMP_PRIV_AES },
-		{ "AES-192", -1, SNMP_PRIV_AES192 },  { "AES256", -1, SNMP_PRIV_AES256 },
+	    {"MD5", SNMP_AUTH_MD5, -1},	       {"SHA", SNMP_AUTH_SHA, -1},
+	    {"sha1", SNMP_AUTH_SHA, -1},       {"SHA-224", SNMP_AUTH_SHA224, -1},
+	    {"SHA-256", SNMP_AUTH_SHA256, -1}, {"SHA384", SNMP_AUTH_SHA384, -1},
+	    {"SHA-512", SNMP_AUTH_SHA512, -1}, {"DES", -1, SNMP_PRIV_DES},
+	    {"AES", -1, SNMP_PRIV_AES},	       {"aes-128", -1, SNMP_PRIV_AES},
+	    {"AES-192", -1, SNMP_PRIV_AES192}, {"AES256", -1, SNMP_PRIV_AES256},
 	};
 
 	(void)state;
@@ -221,8 +221,7 @@ static void test_every_protocol_name(void **state)
 		char text[256], msg[256];
 		credentials_t *c = NULL;
 
-		snprintf(text, sizeof(text),
-			 "[snmp p]\nuser = u\nauth = %s:SECRET-one-1\n%s%s%s",
+		snprintf(text, sizeof(text), "[snmp p]\nuser = u\nauth = %s:SECRET-one-1\n%s%s%s",
 			 cases[i].auth >= 0 ? cases[i].text : "SHA",
 			 cases[i].priv >= 0 ? "priv = " : "",
 			 cases[i].priv >= 0 ? cases[i].text : "",
@@ -243,13 +242,13 @@ static void test_crlf_and_empty(void **state)
 	char msg[256];
 
 	(void)state;
-	assert_int_equal(load_text("[snmp a]\r\ncommunity = SECRET-crlf\r\n", &c, msg,
-				   sizeof(msg), NULL, 0), 0);
+	assert_int_equal(
+	    load_text("[snmp a]\r\ncommunity = SECRET-crlf\r\n", &c, msg, sizeof(msg), NULL, 0), 0);
 	assert_string_equal(c->snmp[0].community, "SECRET-crlf");
 	credentials_free(c);
 	/* no final newline */
-	assert_int_equal(load_text("[snmp a]\ncommunity = SECRET-eof", &c, msg, sizeof(msg),
-				   NULL, 0), 0);
+	assert_int_equal(
+	    load_text("[snmp a]\ncommunity = SECRET-eof", &c, msg, sizeof(msg), NULL, 0), 0);
 	assert_string_equal(c->snmp[0].community, "SECRET-eof");
 	credentials_free(c);
 	/* an empty file (or only comments) is no credentials, not an error */
@@ -311,16 +310,16 @@ static void test_bad_fixtures(void **state)
 static void test_secret_never_in_errors(void **state)
 {
 	static const char *const lines[] = {
-		"community = SECRET-x\ncommunity = SECRET-y",
-		"auth = SECRET-x",
-		"auth = SECRET:SECRET-long-pass",
-		"auth = SHA:SECRET",
-		"priv = SECRET-x",
-		"priv = SECRET:SECRET-long-pass",
-		"version = 3\npriv = AES:SECRET-long-pass",
-		"community = \"SECRET",
-		"community = \"SECRET\" SECRET",
-		"SECRET",
+	    "community = SECRET-x\ncommunity = SECRET-y",
+	    "auth = SECRET-x",
+	    "auth = SECRET:SECRET-long-pass",
+	    "auth = SHA:SECRET",
+	    "priv = SECRET-x",
+	    "priv = SECRET:SECRET-long-pass",
+	    "version = 3\npriv = AES:SECRET-long-pass",
+	    "community = \"SECRET",
+	    "community = \"SECRET\" SECRET",
+	    "SECRET",
 	};
 
 	(void)state;
@@ -355,7 +354,7 @@ static void test_nul_byte(void **state)
 static void test_permissions(void **state)
 {
 	static const char text[] = "[snmp a]\ncommunity = SECRET-perm\n";
-	static const mode_t refused[] = { 0644, 0640, 0604, 0660, 0606, 0610, 0601, 0770 };
+	static const mode_t refused[] = {0644, 0640, 0604, 0660, 0606, 0610, 0601, 0770};
 	credentials_t *c = NULL;
 	char want[256];
 	const char *path;
@@ -415,14 +414,14 @@ static void test_file_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good_all_keys),
-		cmocka_unit_test(test_every_protocol_name),
-		cmocka_unit_test(test_crlf_and_empty),
-		cmocka_unit_test(test_bad_fixtures),
-		cmocka_unit_test(test_secret_never_in_errors),
-		cmocka_unit_test(test_nul_byte),
-		cmocka_unit_test(test_permissions),
-		cmocka_unit_test(test_file_errors),
+	    cmocka_unit_test(test_good_all_keys),
+	    cmocka_unit_test(test_every_protocol_name),
+	    cmocka_unit_test(test_crlf_and_empty),
+	    cmocka_unit_test(test_bad_fixtures),
+	    cmocka_unit_test(test_secret_never_in_errors),
+	    cmocka_unit_test(test_nul_byte),
+	    cmocka_unit_test(test_permissions),
+	    cmocka_unit_test(test_file_errors),
 	};
 
 	return cmocka_run_group_tests_name("credentials", tests, NULL, NULL);

@@ -29,11 +29,11 @@
 static void test_date_and_time_valid(void **state)
 {
 	/* 2025-06-24 14:37:46.0 +00:00, as net-snmp sends dpkg dates */
-	static const uint8_t d11[] = { 0x07, 0xe9, 6, 24, 14, 37, 46, 0, '+', 0, 0 };
+	static const uint8_t d11[] = {0x07, 0xe9, 6, 24, 14, 37, 46, 0, '+', 0, 0};
 	/* the 8-octet form has no zone */
-	static const uint8_t d8[] = { 0x07, 0xd0, 2, 29, 23, 59, 59, 9 };
+	static const uint8_t d8[] = {0x07, 0xd0, 2, 29, 23, 59, 59, 9};
 	/* a leap second is clamped, west of UTC is fine */
-	static const uint8_t leap[] = { 0x07, 0xdf, 6, 30, 23, 59, 60, 0, '-', 5, 30 };
+	static const uint8_t leap[] = {0x07, 0xdf, 6, 30, 23, 59, 60, 0, '-', 5, 30};
 	char out[24];
 
 	(void)state;
@@ -47,7 +47,7 @@ static void test_date_and_time_valid(void **state)
 
 static void test_date_and_time_lengths(void **state)
 {
-	static const uint8_t d[16] = { 0x07, 0xe9, 6, 24, 14, 37, 46, 0, '+', 0, 0, 1, 2, 3, 4, 5 };
+	static const uint8_t d[16] = {0x07, 0xe9, 6, 24, 14, 37, 46, 0, '+', 0, 0, 1, 2, 3, 4, 5};
 	char out[24];
 
 	(void)state;
@@ -73,19 +73,19 @@ static void test_date_and_time_ranges(void **state)
 		uint8_t b[11];
 		const char *why;
 	} bad[] = {
-		{ { 0, 0, 1, 1, 0, 0, 0, 0, '+', 0, 0 }, "year 0 (unknown date)" },
-		{ { 0x07, 0xe9, 0, 1, 0, 0, 0, 0, '+', 0, 0 }, "month 0" },
-		{ { 0x07, 0xe9, 13, 1, 0, 0, 0, 0, '+', 0, 0 }, "month 13" },
-		{ { 0x07, 0xe9, 1, 0, 0, 0, 0, 0, '+', 0, 0 }, "day 0" },
-		{ { 0x07, 0xe9, 1, 32, 0, 0, 0, 0, '+', 0, 0 }, "day 32" },
-		{ { 0x07, 0xe9, 1, 1, 24, 0, 0, 0, '+', 0, 0 }, "hour 24" },
-		{ { 0x07, 0xe9, 1, 1, 0, 60, 0, 0, '+', 0, 0 }, "minute 60" },
-		{ { 0x07, 0xe9, 1, 1, 0, 0, 61, 0, '+', 0, 0 }, "second 61" },
-		{ { 0x07, 0xe9, 1, 1, 0, 0, 0, 10, '+', 0, 0 }, "deci-seconds 10" },
-		{ { 0x07, 0xe9, 1, 1, 0, 0, 0, 0, 'x', 0, 0 }, "zone direction" },
-		{ { 0x07, 0xe9, 1, 1, 0, 0, 0, 0, '+', 15, 0 }, "zone hours 15" },
-		{ { 0x07, 0xe9, 1, 1, 0, 0, 0, 0, '-', 0, 60 }, "zone minutes 60" },
-		{ { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, "all ones" },
+	    {{0, 0, 1, 1, 0, 0, 0, 0, '+', 0, 0}, "year 0 (unknown date)"},
+	    {{0x07, 0xe9, 0, 1, 0, 0, 0, 0, '+', 0, 0}, "month 0"},
+	    {{0x07, 0xe9, 13, 1, 0, 0, 0, 0, '+', 0, 0}, "month 13"},
+	    {{0x07, 0xe9, 1, 0, 0, 0, 0, 0, '+', 0, 0}, "day 0"},
+	    {{0x07, 0xe9, 1, 32, 0, 0, 0, 0, '+', 0, 0}, "day 32"},
+	    {{0x07, 0xe9, 1, 1, 24, 0, 0, 0, '+', 0, 0}, "hour 24"},
+	    {{0x07, 0xe9, 1, 1, 0, 60, 0, 0, '+', 0, 0}, "minute 60"},
+	    {{0x07, 0xe9, 1, 1, 0, 0, 61, 0, '+', 0, 0}, "second 61"},
+	    {{0x07, 0xe9, 1, 1, 0, 0, 0, 10, '+', 0, 0}, "deci-seconds 10"},
+	    {{0x07, 0xe9, 1, 1, 0, 0, 0, 0, 'x', 0, 0}, "zone direction"},
+	    {{0x07, 0xe9, 1, 1, 0, 0, 0, 0, '+', 15, 0}, "zone hours 15"},
+	    {{0x07, 0xe9, 1, 1, 0, 0, 0, 0, '-', 0, 60}, "zone minutes 60"},
+	    {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, "all ones"},
 	};
 	char out[24];
 
@@ -99,11 +99,11 @@ static void test_date_and_time_ranges(void **state)
 
 static void test_oid_order(void **state)
 {
-	static const snmp_subid a[] = { 1, 3, 6, 1, 2, 1, 25, 6, 3, 1, 2, 7 };
-	static const snmp_subid b[] = { 1, 3, 6, 1, 2, 1, 25, 6, 3, 1, 2, 8 };
-	static const snmp_subid prefix[] = { 1, 3, 6, 1, 2, 1, 25, 6, 3, 1, 2 };
-	static const snmp_subid big[] = { 1, 3, 6, 1, 2, 1, 25, 6, 3, 1, 2, 4294967295ul };
-	static const snmp_subid other[] = { 1, 3, 6, 1, 2, 1, 25, 6, 3, 1, 3, 1 };
+	static const snmp_subid a[] = {1, 3, 6, 1, 2, 1, 25, 6, 3, 1, 2, 7};
+	static const snmp_subid b[] = {1, 3, 6, 1, 2, 1, 25, 6, 3, 1, 2, 8};
+	static const snmp_subid prefix[] = {1, 3, 6, 1, 2, 1, 25, 6, 3, 1, 2};
+	static const snmp_subid big[] = {1, 3, 6, 1, 2, 1, 25, 6, 3, 1, 2, 4294967295ul};
+	static const snmp_subid other[] = {1, 3, 6, 1, 2, 1, 25, 6, 3, 1, 3, 1};
 
 	(void)state;
 	assert_int_equal(snmp_oid_cmp(a, ARRAY_SIZE(a), b, ARRAY_SIZE(b)), -1);
@@ -129,7 +129,7 @@ static void test_oid_order(void **state)
 
 static void test_oid_format(void **state)
 {
-	static const snmp_subid o[] = { 1, 3, 6, 1, 4, 1, 8072, 3, 2, 10 };
+	static const snmp_subid o[] = {1, 3, 6, 1, 4, 1, 8072, 3, 2, 10};
 	char buf[64], small[12];
 
 	(void)state;
@@ -144,9 +144,9 @@ static void test_oid_format(void **state)
 
 static void test_format_mac(void **state)
 {
-	static const uint8_t mac[] = { 0x02, 0x00, 0xc6, 0x12, 0x08, 0x02 };
-	static const uint8_t zero[6] = { 0 };
-	static const uint8_t fw[8] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77 };
+	static const uint8_t mac[] = {0x02, 0x00, 0xc6, 0x12, 0x08, 0x02};
+	static const uint8_t zero[6] = {0};
+	static const uint8_t fw[8] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77};
 	uint8_t huge[21];
 	char buf[64];
 
@@ -170,7 +170,7 @@ static void test_format_mac(void **state)
 
 static void test_format_hex(void **state)
 {
-	static const uint8_t eid[] = { 0x80, 0x00, 0x1f, 0x88, 0x04, 'n', 'c' };
+	static const uint8_t eid[] = {0x80, 0x00, 0x1f, 0x88, 0x04, 'n', 'c'};
 	char buf[32], small[5];
 
 	(void)state;
@@ -181,14 +181,15 @@ static void test_format_hex(void **state)
 
 static void test_inet_index(void **state)
 {
-	static const snmp_subid v4[] = { 1, 4, 198, 18, 8, 2 };
-	static const snmp_subid v6[] = { 2, 16, 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
-	static const snmp_subid v4z[] = { 3, 8, 198, 18, 8, 2, 0, 0, 0, 3 };
-	static const snmp_subid v4_lies[] = { 1, 16, 198, 18, 8, 2 };
-	static const snmp_subid v4_short[] = { 1, 4, 198, 18, 8 };
-	static const snmp_subid v4_long[] = { 1, 4, 198, 18, 8, 2, 7 };
-	static const snmp_subid v4_octet[] = { 1, 4, 198, 18, 8, 256 };
-	static const snmp_subid unknown[] = { 16, 4, 198, 18, 8, 2 };
+	static const snmp_subid v4[] = {1, 4, 198, 18, 8, 2};
+	static const snmp_subid v6[] = {2, 16, 0xfe, 0x80, 0, 0, 0, 0, 0,
+					0, 0,  0,    0,	   0, 0, 0, 0, 1};
+	static const snmp_subid v4z[] = {3, 8, 198, 18, 8, 2, 0, 0, 0, 3};
+	static const snmp_subid v4_lies[] = {1, 16, 198, 18, 8, 2};
+	static const snmp_subid v4_short[] = {1, 4, 198, 18, 8};
+	static const snmp_subid v4_long[] = {1, 4, 198, 18, 8, 2, 7};
+	static const snmp_subid v4_octet[] = {1, 4, 198, 18, 8, 256};
+	static const snmp_subid unknown[] = {16, 4, 198, 18, 8, 2};
 	char buf[64];
 
 	(void)state;
@@ -210,9 +211,9 @@ static void test_inet_index(void **state)
 static void test_prefixes(void **state)
 {
 	/* ipAddressPrefixOrigin.2.ipv4.4.198.18.8.0.24 */
-	static const snmp_subid ptr[] = { 1, 3, 6, 1, 2, 1, 4, 32, 1, 5, 2, 1, 4, 198, 18, 8, 0, 24 };
-	static const snmp_subid zero[] = { 0, 0 };
-	static const snmp_subid bad[] = { 1, 3, 6, 129 };
+	static const snmp_subid ptr[] = {1, 3, 6, 1, 2, 1, 4, 32, 1, 5, 2, 1, 4, 198, 18, 8, 0, 24};
+	static const snmp_subid zero[] = {0, 0};
+	static const snmp_subid bad[] = {1, 3, 6, 129};
 
 	(void)state;
 	assert_int_equal(snmp_prefix_from_pointer(ptr, ARRAY_SIZE(ptr)), 24);
@@ -263,7 +264,7 @@ static void test_split_package(void **state)
 	check_split("a_b", "a_b", NULL);
 	check_split("a_b_c_d", "a_b_c_d", NULL);
 	check_split("Foo_1.0_amd64", "Foo_1.0_amd64", NULL); /* not a Debian name */
-	check_split("foo_bar_amd64", "foo_bar_amd64", NULL);  /* version must start with a digit */
+	check_split("foo_bar_amd64", "foo_bar_amd64", NULL); /* version must start with a digit */
 	check_split("_1.0_all", "_1.0_all", NULL);
 	check_split("foo_1.0_", "foo_1.0_", NULL);
 	check_split("-1-2", "-1-2", NULL);
@@ -277,14 +278,14 @@ static void test_captured_hrswinstalled(void **state)
 		unsigned index;
 		const char *name, *version, *date;
 	} want[] = {
-		{ 1, "adduser", "3.134", "2025-05-20T00:00:00" },
-		{ 2, "adwaita-icon-theme", "43-1", "2025-06-24T14:37:46" },
-		{ 11, "attr", "1:2.5.1-4", "2026-11-22T00:13:51" },
-		{ 13, "automake", "1:1.16.5-1.3", "2026-11-21T23:27:49" },
-		{ 25, "bsdutils", "1:2.38.1-5+deb12u3", "2025-05-20T00:00:00" },
-		{ 100, "g++-12", "12.2.0-14+deb12u1", "2025-06-24T14:42:12" },
-		{ 200, "libbinutils", "2.40-2", "2025-06-24T14:42:06" },
-		{ 500, "libopengl-dev", "1.6.0-1", "2026-05-20T16:49:13" },
+	    {1, "adduser", "3.134", "2025-05-20T00:00:00"},
+	    {2, "adwaita-icon-theme", "43-1", "2025-06-24T14:37:46"},
+	    {11, "attr", "1:2.5.1-4", "2026-11-22T00:13:51"},
+	    {13, "automake", "1:1.16.5-1.3", "2026-11-21T23:27:49"},
+	    {25, "bsdutils", "1:2.38.1-5+deb12u3", "2025-05-20T00:00:00"},
+	    {100, "g++-12", "12.2.0-14+deb12u1", "2025-06-24T14:42:12"},
+	    {200, "libbinutils", "2.40-2", "2025-06-24T14:42:06"},
+	    {500, "libopengl-dev", "1.6.0-1", "2026-05-20T16:49:13"},
 	};
 	FILE *f = fopen(NC_TEST_DATA "/snmp/hrswinstalled-dpkg.txt", "r");
 	char line[512];
@@ -381,18 +382,18 @@ static void test_mappings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_date_and_time_valid),
-		cmocka_unit_test(test_date_and_time_lengths),
-		cmocka_unit_test(test_date_and_time_ranges),
-		cmocka_unit_test(test_oid_order),
-		cmocka_unit_test(test_oid_format),
-		cmocka_unit_test(test_format_mac),
-		cmocka_unit_test(test_format_hex),
-		cmocka_unit_test(test_inet_index),
-		cmocka_unit_test(test_prefixes),
-		cmocka_unit_test(test_split_package),
-		cmocka_unit_test(test_captured_hrswinstalled),
-		cmocka_unit_test(test_mappings),
+	    cmocka_unit_test(test_date_and_time_valid),
+	    cmocka_unit_test(test_date_and_time_lengths),
+	    cmocka_unit_test(test_date_and_time_ranges),
+	    cmocka_unit_test(test_oid_order),
+	    cmocka_unit_test(test_oid_format),
+	    cmocka_unit_test(test_format_mac),
+	    cmocka_unit_test(test_format_hex),
+	    cmocka_unit_test(test_inet_index),
+	    cmocka_unit_test(test_prefixes),
+	    cmocka_unit_test(test_split_package),
+	    cmocka_unit_test(test_captured_hrswinstalled),
+	    cmocka_unit_test(test_mappings),
 	};
 
 	return cmocka_run_group_tests_name("snmp", tests, NULL, NULL);
