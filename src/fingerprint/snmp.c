@@ -497,7 +497,7 @@ static void devices(collector *k, snmp_table *dev)
 
 static void software(collector *k)
 {
-	static const unsigned cols[] = {2, 4, 5}; /* name type date */
+	static const unsigned cols[] = {2, 5}; /* name date (the type has nowhere to go) */
 	snmp_table t;
 
 	walk(k, "hrSWInstalledTable", oid_hrSWInstalledEntry, OIDLEN(oid_hrSWInstalledEntry), cols,
@@ -505,7 +505,7 @@ static void software(collector *k)
 	for (size_t i = 0; i < t.nrows; i++) {
 		const snmp_row *r = &t.rows[i];
 		const char *raw = cell_str(r, 0);
-		const snmp_value *dv = &r->cells[2];
+		const snmp_value *dv = &r->cells[1];
 		software_fact sw = {.source = FACT_SRC_SNMP};
 		char date[24];
 
