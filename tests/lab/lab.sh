@@ -2,9 +2,11 @@
 # lab.sh — build and tear down the netcensus test lab: a handful of network
 # namespaces that hold every host the tests and benchmarks may scan.
 #
-#   lab.sh up PREFIX [services]  build the lab (fails if PREFIX-scan already
-#                         exists); with "services" (or LAB_SERVICES=1) also
-#                         the services segment below, with real daemons
+#   lab.sh up PREFIX [services] [farmsvc]  build the lab (fails if
+#                         PREFIX-scan already exists); with "services" (or
+#                         LAB_SERVICES=1) also the services segment below,
+#                         with real daemons; with "farmsvc" (or
+#                         FARM_SERVICES=1) real banners on every farm host
 #   lab.sh down PREFIX    tear it down; safe to call twice
 #   lab.sh status PREFIX  exit 0 if the lab is up
 #
@@ -28,6 +30,17 @@
 #                (default 1024) drawn from FARM_SEED (default 1), listed
 #                sorted in $LAB_STATE/PREFIX/farm-live.txt.
 #
+# The farm services (only when asked): the farm's port 80 answers like a
+# web server and its port 22 is a real OpenSSH sshd, so every live farm
+# address has an SSH and an HTTP banner (443 stays a bare open port):
+#   PREFIX-farm  sshd on the wildcard address, port 22: its own host key
+#                and config in $LAB_STATE/PREFIX/farmsvc/, limits raised
+#                for thousands of concurrent banner grabs (MaxStartups,
+#                LoginGraceTime 10, no re-exec); HTTP on 80 (lab-listen -r:
+#                "Server: nginx/1.22.1", title "netcensus farm").
+#   Facts in $LAB_STATE/PREFIX/farmsvc.facts (farm.ssh.banner,
+#   farm.http.server, farm.http.title, ...), read with lab_fact too.
+#
 # The services segment (only when asked: it takes a few seconds to start):
 #   PREFIX-scan  also svc0 198.18.4.1/24 (02:00:c6:12:04:01)
 #   PREFIX-svc   bridge br0 joining svc0 and the service hosts (no IP)
@@ -50,7 +63,7 @@
 #                KEY=VALUE a line (value raw to the end of the line; # starts
 #                a comment line); read one with lab_fact PREFIX KEY
 #
-# Environment: FARM_LIVE, FARM_SEED, LAB_LISTEN (path of lab-listen; found
+# Environment: FARM_LIVE, FARM_SEED, FARM_SERVICES, LAB_LISTEN (path of lab-listen; found
 # next to this script or in $NC_BUILDDIR/tests/lab, else compiled from
 # listen.c into the state directory), LAB_STATE (default /run/netcensus-lab).
 
@@ -153,10 +166,12 @@ lab_farm_addresses() {
 	}' | sort -t . -k3,3n -k4,4n
 }
 
-# lab_build PREFIX STATE LAB-LISTEN LIVE SEED — every step of `up`; stops at
-# the first failure (explicit `|| return`: set -e is void under `lab_up ||`).
+# lab_build PREFIX STATE LAB-LISTEN LIVE SEED [FARMSVC] — every step of
+# `up`; stops at the first failure (explicit `|| return`: set -e is void
+# under `lab_up ||`). With FARMSVC non-empty the farm's bare listener leaves
+# port 80 to the farm services (lab_farmsvc_build).
 lab_build() {
-	local p=$1 state=$2 ll=$3 live=$4 seed=$5 n h
+	local p=$1 state=$2 ll=$3 live=$4 seed=$5 farmsvc=${6-} n h farmports="80 443"
 	for n in $LAB_NAMESPACES; do
 		ip netns add "$p-$n" || return 1
 		ip -n "$p-$n" link set lo up || return 1
@@ -228,19 +243,23 @@ lab_build() {
 		echo "}"
 	} >"$state/farm.nft" || return 1
 	lab_ns "$p" farm nft -f "$state/farm.nft" || return 1
-	lab_ns "$p" farm "$ll" -p "$state/farm.pid" 80 443 || return 1
+	[ -n "$farmsvc" ] && farmports=443
+	lab_ns "$p" farm "$ll" -p "$state/farm.pid" $farmports || return 1
 }
 
-# lab_up PREFIX [services]
+# lab_up PREFIX [services] [farmsvc]
 lab_up() {
-	local p=$1 state ll n live=${FARM_LIVE:-1024} seed=${FARM_SEED:-1}
-	local services=${LAB_SERVICES:-}
-	case "${2-}" in
-	"") ;;
-	services) services=1 ;;
-	*) lab_die "unknown lab part '$2' (known: services)"; return 1 ;;
-	esac
+	local p=$1 state ll n part live=${FARM_LIVE:-1024} seed=${FARM_SEED:-1}
+	local services=${LAB_SERVICES:-} farmsvc=${FARM_SERVICES:-}
+	for part in "${@:2}"; do
+		case "$part" in
+		services) services=1 ;;
+		farmsvc) farmsvc=1 ;;
+		*) lab_die "unknown lab part '$part' (known: services, farmsvc)"; return 1 ;;
+		esac
+	done
 	[ "$services" = 0 ] && services=
+	[ "$farmsvc" = 0 ] && farmsvc=
 	lab_check_prefix "$p" || return 1
 	[ "$(id -u)" = 0 ] || { lab_die "needs root"; return 1; }
 	case "$live$seed" in
@@ -248,6 +267,9 @@ lab_up() {
 	esac
 	if [ -n "$services" ]; then
 		lab_svc_need_tools || return 1
+	fi
+	if [ -n "$farmsvc" ]; then
+		lab_farmsvc_need_tools || return 1
 	fi
 	for n in $LAB_NAMESPACES $LAB_SVC_NAMESPACES; do
 		if lab_ns_exists "$p-$n"; then
@@ -258,8 +280,13 @@ lab_up() {
 	state=$LAB_STATE/$p
 	mkdir -p "$state" || return 1
 	ll=$(lab_listen_path "$state") || return 1
-	if ! lab_build "$p" "$state" "$ll" "$live" "$seed"; then
+	if ! lab_build "$p" "$state" "$ll" "$live" "$seed" "$farmsvc"; then
 		lab_die "building lab $p failed; tearing it down"
+		lab_down "$p"
+		return 1
+	fi
+	if [ -n "$farmsvc" ] && ! lab_farmsvc_build "$p" "$state" "$ll"; then
+		lab_die "building the farm services of lab $p failed; tearing it down"
 		lab_down "$p"
 		return 1
 	fi
@@ -302,6 +329,7 @@ lab_down() {
 		fi
 		rm -f "$f"
 	done
+	lab_farmsvc_stop "$p" "$state"
 	lab_svc_stop "$p" "$state"
 	for n in $LAB_NAMESPACES $LAB_SVC_NAMESPACES; do
 		if lab_ns_exists "$p-$n"; then
@@ -342,10 +370,16 @@ lab_svc_need_tools() {
 		lab_die "the services part needs:$missing (tests/install-deps.sh installs them)"
 }
 
-# lab_fact PREFIX KEY — the value of KEY in the lab's services.facts.
+# lab_fact PREFIX KEY — the value of KEY in the lab's services.facts (or,
+# for the farm services, farmsvc.facts).
 lab_fact() {
+	local f files=
+	for f in services.facts farmsvc.facts; do
+		[ -f "$LAB_STATE/$1/$f" ] && files="$files $LAB_STATE/$1/$f"
+	done
+	[ -n "$files" ] || files=$LAB_STATE/$1/services.facts # (its error)
 	awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); f = 1; exit }
-		END { exit !f }' "$LAB_STATE/$1/services.facts"
+		END { exit !f }' $files
 }
 
 # lab_snmp_client DIR LINE... — make DIR a net-snmp client configuration:
@@ -742,6 +776,130 @@ lab_svc_stop() {
 	return 0
 }
 
+# ---- the farm services (lab_up PREFIX farmsvc) ---------------------------
+#
+# One sshd and one HTTP responder in PREFIX-farm, both on the wildcard
+# address: through the farm's local route every live address of
+# 198.19.0.0/16 then has an SSH and an HTTP banner. Built for benchmarks
+# that grab thousands of banners at once, so sshd's limits are raised.
+
+LAB_FARM_HTTP_SERVER=nginx/1.22.1
+LAB_FARM_HTTP_TITLE="netcensus farm"
+
+lab_farmsvc_need_tools() {
+	local t missing=
+	for t in /usr/sbin/sshd ssh-keygen ss timeout; do
+		command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+	done
+	[ -z "$missing" ] ||
+		lab_die "the farm services need:$missing (tests/install-deps.sh installs them)"
+}
+
+# lab_farmsvc_build PREFIX STATE LAB-LISTEN — start the farm's sshd and
+# HTTP responder, check both answer on a live address, write
+# STATE/farmsvc.facts.
+lab_farmsvc_build() {
+	local p=$1 state=$2 ll=$3 d=$2/farmsvc facts=$2/farmsvc.facts.new addr body banner rexec
+	mkdir -p "$d" || return 1
+	: >"$facts" || return 1
+	addr=$(head -n 1 "$state/farm-live.txt")
+	[ -n "$addr" ] || { lab_die "the farm services need FARM_LIVE > 0"; return 1; }
+
+	ssh-keygen -q -t ed25519 -N '' -C "nc-farm" -f "$d/ssh_host_ed25519_key" || return 1
+	# No ListenAddress: with AddressFamily inet, sshd takes the IPv4
+	# wildcard. MaxStartups start:rate:full — no connection is refused
+	# before 10000 unauthenticated ones are open; a banner grab that never
+	# logs in is dropped after 10 s. Only fatal errors are logged (every
+	# grab is an ERROR line otherwise: "Connection closed by remote host").
+	cat >"$d/sshd_config" <<-EOF || return 1
+		# sshd of the farm of lab $p (tests/lab/lab.sh, farmsvc)
+		Port 22
+		AddressFamily inet
+		HostKey $d/ssh_host_ed25519_key
+		PidFile $d/sshd.pid
+		UsePAM no
+		UseDNS no
+		PermitRootLogin no
+		PasswordAuthentication no
+		KbdInteractiveAuthentication no
+		AuthorizedKeysFile none
+		X11Forwarding no
+		PrintMotd no
+		MaxStartups 10000:30:20000
+		LoginGraceTime 10
+		LogLevel FATAL
+	EOF
+	[ -d /run/sshd ] || mkdir -m 755 /run/sshd || return 1
+	# -r: no re-exec of sshd for each connection, where an sshd still has
+	# the option (OpenSSH < 9.8): it serves banners about five times as
+	# fast, and the farm's sshd must not be what a benchmark measures.
+	rexec=
+	/usr/sbin/sshd -r -t -f "$d/sshd_config" >/dev/null 2>&1 && rexec=-r
+	ip netns exec "$p-farm" env -u NOTIFY_SOCKET /usr/sbin/sshd $rexec -f "$d/sshd_config" \
+		-E "$d/sshd.log" </dev/null >>"$d/sshd.log" 2>&1 ||
+		{ lab_die "sshd in $p-farm failed"; tail -n 20 "$d/sshd.log" >&2; return 1; }
+	lab_svc_wait "$p" farm t "$addr" 22 "$d/sshd.pid" "$d/sshd.log" sshd || return 1
+
+	body="<!DOCTYPE html>
+<html><head><title>$LAB_FARM_HTTP_TITLE</title></head>
+<body><h1>$LAB_FARM_HTTP_TITLE</h1><p>One of the hosts of the netcensus lab farm.</p></body></html>
+"
+	printf 'HTTP/1.1 200 OK\r\nServer: %s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+		"$LAB_FARM_HTTP_SERVER" "${#body}" "$body" >"$d/http-reply" || return 1
+	lab_ns "$p" farm "$ll" -p "$d/http.pid" -r "$d/http-reply" 80 || return 1
+	lab_svc_wait "$p" farm t "$addr" 80 "$d/http.pid" /dev/null lab-listen || return 1
+
+	# Both seen from the scanner, through the router, on a live address.
+	banner=$(lab_banner "$p" "$addr" 22) && [ -n "$banner" ] ||
+		{ lab_die "no SSH banner from $addr:22"; return 1; }
+	lab_farm_http_check "$p" "$addr" ||
+		{ lab_die "no HTTP reply with Server: $LAB_FARM_HTTP_SERVER from $addr:80"; return 1; }
+	lab_svc_fact farm.ssh.port 22 &&
+		lab_svc_fact farm.ssh.banner "$banner" &&
+		lab_svc_fact farm.ssh.hostkey "$(cut -d ' ' -f 1,2 "$d/ssh_host_ed25519_key.pub")" &&
+		lab_svc_fact farm.ssh.hostkey.sha256 \
+			"$(ssh-keygen -l -E sha256 -f "$d/ssh_host_ed25519_key.pub" | cut -d ' ' -f 2)" &&
+		lab_svc_fact farm.http.port 80 &&
+		lab_svc_fact farm.http.server "$LAB_FARM_HTTP_SERVER" &&
+		lab_svc_fact farm.http.title "$LAB_FARM_HTTP_TITLE" &&
+		lab_svc_fact farm.tls.port 443 || return 1
+	mv "$facts" "$state/farmsvc.facts"
+}
+
+# lab_farm_http_check PREFIX ADDR — does ADDR:80 answer a GET with the
+# farm's Server header (seen from PREFIX-scan, 5 s at most)?
+lab_farm_http_check() {
+	ip netns exec "$1-scan" timeout 5 bash -c \
+		'exec 3<>"/dev/tcp/$0/80" &&
+		printf "GET / HTTP/1.0\r\nHost: %s\r\n\r\n" "$0" >&3 &&
+		tr -d "\r" <&3' "$2" | grep -qxF "Server: $LAB_FARM_HTTP_SERVER"
+}
+
+# lab_farmsvc_stop PREFIX STATE — stop the farm services: the pids of
+# STATE/farmsvc/*.pid (if they run in PREFIX-farm), then whatever they
+# left in PREFIX-farm (sshd's and lab-listen's per-connection children),
+# by pid; KILL after 3 s. Nothing to do for a lab without them.
+lab_farmsvc_stop() {
+	local p=$1 state=$2 f pid inns i left
+	[ -d "$state/farmsvc" ] && lab_ns_exists "$p-farm" || return 0
+	inns=" $(ip netns pids "$p-farm" 2>/dev/null | tr '\n' ' ') "
+	for f in "$state/farmsvc"/*.pid; do
+		[ -f "$f" ] || continue
+		pid=$(cat "$f" 2>/dev/null)
+		case "$pid" in "" | *[!0-9]*) continue ;; esac
+		case "$inns" in *" $pid "*) kill "$pid" 2>/dev/null ;; esac
+	done
+	for i in $(seq 30); do
+		left=$(ip netns pids "$p-farm" 2>/dev/null)
+		[ -n "$left" ] || return 0
+		[ "$i" = 10 ] && kill $left 2>/dev/null
+		sleep 0.1
+	done
+	left=$(ip netns pids "$p-farm" 2>/dev/null)
+	[ -z "$left" ] || kill -9 $left 2>/dev/null
+	return 0
+}
+
 # ---- helpers for tests/lab/*.test (source tests/tap.sh first) ----------
 
 # lab_test_init [services] — skip unless root with `ip netns`, nft and
@@ -808,10 +966,10 @@ wait_exit() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	case "$1" in
-	up) [ $# -eq 2 ] || [ $# -eq 3 ] && { lab_up "${@:2}"; exit; } ;;
+	up) [ $# -ge 2 ] && [ $# -le 4 ] && { lab_up "${@:2}"; exit; } ;;
 	down) [ $# -eq 2 ] && { lab_down "$2"; exit; } ;;
 	status) [ $# -eq 2 ] && { lab_status "$2"; exit; } ;;
 	esac
-	echo "usage: lab.sh up PREFIX [services] | down PREFIX | status PREFIX" >&2
+	echo "usage: lab.sh up PREFIX [services] [farmsvc] | down PREFIX | status PREFIX" >&2
 	exit 2
 fi
