@@ -36,7 +36,8 @@
 #   PREFIX-farm  sshd on the wildcard address, port 22: its own host key
 #                and config in $LAB_STATE/PREFIX/farmsvc/, limits raised
 #                for thousands of concurrent banner grabs (MaxStartups,
-#                LoginGraceTime 10, no re-exec); HTTP on 80 (lab-listen -r:
+#                LoginGraceTime 10, no re-exec, an accept queue of 4096
+#                through an LD_PRELOAD shim); HTTP on 80 (lab-listen -r:
 #                "Server: nginx/1.22.1", title "netcensus farm").
 #   Facts in $LAB_STATE/PREFIX/farmsvc.facts (farm.ssh.banner,
 #   farm.http.server, farm.http.title, ...), read with lab_fact too.
@@ -785,6 +786,8 @@ lab_svc_stop() {
 
 LAB_FARM_HTTP_SERVER=nginx/1.22.1
 LAB_FARM_HTTP_TITLE="netcensus farm"
+# sshd's accept queue in the farm (OpenSSH's own is a fixed 128).
+LAB_FARM_SSH_BACKLOG=4096
 
 lab_farmsvc_need_tools() {
 	local t missing=
@@ -800,6 +803,7 @@ lab_farmsvc_need_tools() {
 # STATE/farmsvc.facts.
 lab_farmsvc_build() {
 	local p=$1 state=$2 ll=$3 d=$2/farmsvc facts=$2/farmsvc.facts.new addr body banner rexec
+	local preload backlog
 	mkdir -p "$d" || return 1
 	: >"$facts" || return 1
 	addr=$(head -n 1 "$state/farm-live.txt")
@@ -835,8 +839,16 @@ lab_farmsvc_build() {
 	# fast, and the farm's sshd must not be what a benchmark measures.
 	rexec=
 	/usr/sbin/sshd -r -t -f "$d/sshd_config" >/dev/null 2>&1 && rexec=-r
-	ip netns exec "$p-farm" env -u NOTIFY_SOCKET /usr/sbin/sshd $rexec -f "$d/sshd_config" \
-		-E "$d/sshd.log" </dev/null >>"$d/sshd.log" 2>&1 ||
+	preload=
+	if lab_farmsvc_backlog_shim "$d"; then
+		preload=LD_PRELOAD=$d/backlog.so backlog=$LAB_FARM_SSH_BACKLOG
+	else
+		echo "lab.sh: no $d/backlog.so (no C compiler?): the farm's sshd keeps its" \
+			"accept queue of 128 and drops SYNs under a few hundred banner grabs at once" >&2
+		backlog=128
+	fi
+	ip netns exec "$p-farm" env -u NOTIFY_SOCKET $preload /usr/sbin/sshd $rexec \
+		-f "$d/sshd_config" -E "$d/sshd.log" </dev/null >>"$d/sshd.log" 2>&1 ||
 		{ lab_die "sshd in $p-farm failed"; tail -n 20 "$d/sshd.log" >&2; return 1; }
 	lab_svc_wait "$p" farm t "$addr" 22 "$d/sshd.pid" "$d/sshd.log" sshd || return 1
 
@@ -856,6 +868,7 @@ lab_farmsvc_build() {
 		{ lab_die "no HTTP reply with Server: $LAB_FARM_HTTP_SERVER from $addr:80"; return 1; }
 	lab_svc_fact farm.ssh.port 22 &&
 		lab_svc_fact farm.ssh.banner "$banner" &&
+		lab_svc_fact farm.ssh.backlog "$backlog" &&
 		lab_svc_fact farm.ssh.hostkey "$(cut -d ' ' -f 1,2 "$d/ssh_host_ed25519_key.pub")" &&
 		lab_svc_fact farm.ssh.hostkey.sha256 \
 			"$(ssh-keygen -l -E sha256 -f "$d/ssh_host_ed25519_key.pub" | cut -d ' ' -f 2)" &&
@@ -864,6 +877,34 @@ lab_farmsvc_build() {
 		lab_svc_fact farm.http.title "$LAB_FARM_HTTP_TITLE" &&
 		lab_svc_fact farm.tls.port 443 || return 1
 	mv "$facts" "$state/farmsvc.facts"
+}
+
+# lab_farmsvc_backlog_shim DIR — build DIR/backlog.so, an LD_PRELOAD shim
+# that raises every listen() backlog to LAB_FARM_SSH_BACKLOG. OpenSSH
+# listens with a fixed backlog of 128: under a thousand banner grabs at
+# once its accept queue overflows, the kernel drops handshakes, and clients
+# wait out SYN-ACK retransmissions (1, 3, 7, 15 s...) or give up — the lab,
+# not the scanner, would be measured. The farm's sshd is still the real
+# OpenSSH; only its queue is deeper (the namespace's somaxconn is 65535).
+lab_farmsvc_backlog_shim() {
+	cat >"$1/backlog.c" <<-EOF || return 1
+		/* listen() with a backlog of at least $LAB_FARM_SSH_BACKLOG (tests/lab/lab.sh) */
+		#define _GNU_SOURCE
+		#include <dlfcn.h>
+		#include <stddef.h>
+		#include <sys/socket.h>
+		int listen(int fd, int backlog)
+		{
+			static int (*real_listen)(int, int);
+
+			if (real_listen == NULL)
+				real_listen = (int (*)(int, int))dlsym(RTLD_NEXT, "listen");
+			if (real_listen == NULL)
+				return -1;
+			return real_listen(fd, backlog < $LAB_FARM_SSH_BACKLOG ? $LAB_FARM_SSH_BACKLOG : backlog);
+		}
+	EOF
+	${CC:-cc} -O2 -Wall -shared -fPIC -o "$1/backlog.so" "$1/backlog.c" -ldl >"$1/backlog.log" 2>&1
 }
 
 # lab_farm_http_check PREFIX ADDR — does ADDR:80 answer a GET with the
