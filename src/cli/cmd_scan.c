@@ -16,12 +16,15 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "fingerprint/fingerprint.h"
 #include "inventory/db.h"
+#include "inventory/facts_store.h"
 #include "inventory/store.h"
 #include "scanner/engine.h"
 #include "scanner/ports.h"
 #include "scanner/targets.h"
 #include "util/compat.h"
+#include "util/credentials.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/parse.h"
@@ -33,6 +36,8 @@
 #define DEFAULT_SYN_PORTS "22,80,443,3389"
 #define DEFAULT_ACK_PORTS "80"
 #define DEFAULT_PROBES "arp,icmp-echo,icmp-timestamp,tcp-syn,tcp-ack,udp-snmp"
+#define DEFAULT_FP_TIMEOUT 3.0
+#define DEFAULT_FP_PARALLEL 256
 
 static volatile sig_atomic_t scan_stop;
 
@@ -71,6 +76,12 @@ static void scan_usage(FILE *f)
 		"  -i, --interface IFACE   send on IFACE instead of following the routes\n"
 		"      --seed N            repeatable target order\n"
 		"      --unprivileged      use TCP connect() instead of raw packets\n"
+		"\n"
+		"Fingerprinting (after discovery):\n"
+		"  -c, --credentials FILE  SNMP (and later SSH) credentials, netcensus.conf(5)\n"
+		"      --rules DIR         extra recog-format rule files, tried before ours\n"
+		"      --fp-timeout SECS   timeout of each connection step and request (default %.0fs)\n"
+		"      --fp-parallel N     connections open at once (default %d)\n"
 		"      --discovery-only    find hosts, do not fingerprint them\n"
 		"      --dry-run           build every packet, send nothing, say what would go\n"
 		"\n"
@@ -80,7 +91,7 @@ static void scan_usage(FILE *f)
 		"  -q, --quiet             no progress line\n"
 		"  -v, --verbose           more detail (with --dry-run: every packet)\n",
 		DEFAULT_RATE, DEFAULT_RETRIES, DEFAULT_WAIT, DEFAULT_PROBES, DEFAULT_SYN_PORTS,
-		DEFAULT_ACK_PORTS);
+		DEFAULT_ACK_PORTS, DEFAULT_FP_TIMEOUT, DEFAULT_FP_PARALLEL);
 }
 
 enum {
@@ -99,6 +110,9 @@ enum {
 	OPT_DB,
 	OPT_LOCK_WAIT,
 	OPT_HELP,
+	OPT_RULES,
+	OPT_FP_TIMEOUT,
+	OPT_FP_PARALLEL,
 };
 
 static const struct option scan_options[] = {
@@ -123,6 +137,10 @@ static const struct option scan_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "credentials", required_argument, NULL, 'c' },
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "fp-timeout", required_argument, NULL, OPT_FP_TIMEOUT },
+	{ "fp-parallel", required_argument, NULL, OPT_FP_PARALLEL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -204,7 +222,12 @@ int cmd_scan(int argc, char **argv)
 	const char *db_opt = NULL, *probes = DEFAULT_PROBES;
 	const char *syn_spec = DEFAULT_SYN_PORTS, *ack_spec = DEFAULT_ACK_PORTS;
 	double lock_wait = 0;
-	bool quiet = false, seed_set = false;
+	bool quiet = false, seed_set = false, discovery_only = false;
+	const char *creds_path = NULL, *rules_dir = NULL;
+	credentials_t *creds = NULL;
+	fingerprint_result fp = { 0 };
+	double fp_timeout = DEFAULT_FP_TIMEOUT;
+	uint64_t fp_parallel = DEFAULT_FP_PARALLEL;
 	int verbose = 0, c, r, rc = NC_EXIT_ERROR;
 	int64_t scan_id = 0;
 	char command[2048];
@@ -230,7 +253,7 @@ int cmd_scan(int argc, char **argv)
 			break;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:p:i:qvh", scan_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:p:i:c:qvh", scan_options, NULL)) != -1) {
 		r = 0;
 		switch (c) {
 		case 'L':
@@ -282,7 +305,20 @@ int cmd_scan(int argc, char **argv)
 			cfg.always_retry = true;
 			break;
 		case OPT_DISCOVERY_ONLY:
-			break; /* fingerprinting is not built yet: always discovery only */
+			discovery_only = true;
+			break;
+		case 'c':
+			creds_path = optarg;
+			break;
+		case OPT_RULES:
+			rules_dir = optarg;
+			break;
+		case OPT_FP_TIMEOUT:
+			r = parse_duration(optarg, &fp_timeout, "fingerprint timeout");
+			break;
+		case OPT_FP_PARALLEL:
+			r = parse_u64(optarg, 1, 10000, &fp_parallel, "fingerprint parallelism");
+			break;
 		case OPT_DRY_RUN:
 			cfg.dry_run = true;
 			break;
@@ -329,6 +365,11 @@ int cmd_scan(int argc, char **argv)
 	if ((r = select_probes(probes, &cfg)) != 0 ||
 	    (r = ports_parse(syn_spec, &cfg.syn_ports)) != 0 ||
 	    (r = ports_parse(ack_spec, &cfg.ack_ports)) != 0) {
+		cli_error("%s", nc_errmsg(r));
+		goto out;
+	}
+	/* the credentials file is checked before anything is sent */
+	if (creds_path != NULL && (r = credentials_load(creds_path, &creds)) != 0) {
 		cli_error("%s", nc_errmsg(r));
 		goto out;
 	}
@@ -379,11 +420,36 @@ int cmd_scan(int argc, char **argv)
 		rc = NC_EXIT_OK;
 		goto out;
 	}
+	if (r == 0 && !discovery_only && !results_stats(res)->interrupted) {
+		fingerprint_config fc = {
+			.creds = creds,
+			.rules_dir = rules_dir,
+			.ieee_dir = IEEE_DATA_DIR,
+			.timeout_ms = (int)(fp_timeout * 1000),
+			.max_connections = (int)fp_parallel,
+			.snmp_workers = 32,
+			.stop = &scan_stop,
+			.notice = scan_notice,
+		};
+		int fpr;
+
+		if (!quiet && isatty(STDERR_FILENO))
+			fprintf(stderr, "fingerprinting %zu hosts...\r", results_count(res));
+		if ((fpr = fingerprint_run(&fc, res, &fp)) != 0)
+			cli_error("fingerprinting: %s", nc_errmsg(fpr));
+		if (scan_stop)
+			results_stats(res)->interrupted = true;
+		results_stats(res)->finished = time_wall();
+	}
 	{
 		scan_stats *st = results_stats(res);
 		const char *status = r != 0 ? "failed" : st->interrupted ? "interrupted" : "complete";
 		int wr = inventory_record_results(inv, scan_id, res);
-		int fr = inventory_finish_scan(inv, scan_id, wr != 0 ? "failed" : status, st);
+		int fr;
+
+		if (wr == 0 && fp.n > 0)
+			wr = inventory_record_facts(inv, scan_id, fp.hosts, fp.n);
+		fr = inventory_finish_scan(inv, scan_id, wr != 0 ? "failed" : status, st);
 		double secs = st->finished - st->started;
 
 		if (r != 0) {
@@ -411,6 +477,8 @@ int cmd_scan(int argc, char **argv)
 		rc = NC_EXIT_OK;
 	}
 out:
+	fingerprint_result_free(&fp);
+	credentials_free(creds);
 	inventory_close(inv);
 	results_free(res);
 	targets_free(targets);

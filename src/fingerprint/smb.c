@@ -21,6 +21,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fingerprint/smb.h"
 #include "util/compat.h"
@@ -948,7 +949,15 @@ int smb_add_facts(host_facts *h, const smb_negotiate_info *neg, const smb_ntlm_i
 	ADD(100, "smb.dns_domain", ntlm->dns_domain);
 	ADD(100, "smb.dns_tree", ntlm->dns_tree);
 	ADD(90, "host.name", ntlm->netbios_computer);
-	ADD(80, "host.domain", ntlm->dns_domain[0] ? ntlm->dns_domain : ntlm->netbios_domain);
+	/*
+	 * A machine outside any domain (a workgroup Windows or a standalone
+	 * Samba) names itself as the NTLM domain; that is not a domain, and the
+	 * workgroup is better told by NetBIOS.
+	 */
+	if (ntlm->dns_domain[0] != '\0' && strcasecmp(ntlm->dns_domain, ntlm->dns_computer) != 0)
+		ADD(80, "host.domain", ntlm->dns_domain);
+	else if (strcasecmp(ntlm->netbios_domain, ntlm->netbios_computer) != 0)
+		ADD(80, "host.domain", ntlm->netbios_domain);
 	if (strchr(ntlm->dns_computer, '.') != NULL)
 		ADD(90, "host.fqdn", ntlm->dns_computer);
 	if (smb_is_samba(ntlm)) {

@@ -1,0 +1,267 @@
+/*
+ * fingerprint.c — run every fingerprinter over the live hosts (see
+ * fingerprint.h).
+ *
+ * Banners, SNMP and NetBIOS run in three threads at the same time: they
+ * talk to different ports and each is already concurrent inside (an event
+ * loop, a worker pool, one UDP socket), so the stage takes as long as the
+ * slowest of them, not their sum. They all add to the same host_facts,
+ * whose add functions lock.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fingerprint/banner.h"
+#include "fingerprint/fingerprint.h"
+#include "fingerprint/macvendor.h"
+#include "fingerprint/netbios.h"
+#include "fingerprint/rules.h"
+#include "fingerprint/snmp.h"
+#include "util/compat.h"
+#include "util/err.h"
+#include "util/log.h"
+#include "util/parse.h"
+
+void fingerprint_discovery_facts(host_facts *hf, const host_result *h, const macvendor_db *db)
+{
+	macvendor_result mv;
+	char mac[18];
+
+	if (h->ttl > 0) {
+		/* the initial TTL is the next common value at or above the one seen */
+		int initial = h->ttl <= 64 ? 64 : h->ttl <= 128 ? 128 : 255;
+
+		host_facts_addf(hf, FACT_SRC_DISCOVERY, 100, "discovery.ttl", "%u", h->ttl);
+		host_facts_addf(hf, FACT_SRC_DISCOVERY, 100, "discovery.initial_ttl", "%d", initial);
+		if (initial == 128)
+			host_facts_add(hf, FACT_SRC_DISCOVERY, 25, "os.family", "Windows");
+		else if (initial == 64)
+			host_facts_add(hf, FACT_SRC_DISCOVERY, 15, "os.family", "Linux");
+		else
+			host_facts_add(hf, FACT_SRC_DISCOVERY, 15, "device.type", "network");
+	}
+	if (h->mac_source == MAC_SRC_NONE)
+		return;
+	format_mac(h->mac, mac, sizeof(mac));
+	host_facts_add(hf, FACT_SRC_DISCOVERY, 100, "discovery.mac", mac);
+	if (db == NULL || !macvendor_lookup(db, h->mac, &mv)) {
+		if (db != NULL && mv.local_admin)
+			host_facts_add(hf, FACT_SRC_MAC_VENDOR, 90, "mac.local_admin", "yes");
+		return;
+	}
+	host_facts_add(hf, FACT_SRC_MAC_VENDOR, 90, "mac.vendor", mv.vendor);
+	if (mv.is_virtual)
+		host_facts_add(hf, FACT_SRC_MAC_VENDOR, 60, "hw.virtual", "yes");
+}
+
+typedef struct {
+	const fingerprint_config *cfg;
+	const rules_t *rules;
+	host_facts **hosts;
+	size_t n;
+	banner_target *targets;
+	int rc;
+} stage;
+
+static void *run_banners(void *arg)
+{
+	stage *s = arg;
+	banner_config bc = {
+		.rules = s->rules,
+		.connect_timeout_ms = s->cfg->timeout_ms,
+		.io_timeout_ms = s->cfg->timeout_ms,
+		.max_connections = s->cfg->max_connections,
+		.stop = s->cfg->stop,
+	};
+
+	s->rc = banner_scan(&bc, s->targets, s->n);
+	return NULL;
+}
+
+static void *run_snmp(void *arg)
+{
+	stage *s = arg;
+	snmp_config sc = {
+		.creds = s->cfg->creds,
+		.rules = s->rules,
+		/* an agent answers in milliseconds; a host that drops UDP would
+		 * otherwise cost (timeout x tries) for every credential in turn */
+		.timeout_ms = NC_MIN(s->cfg->timeout_ms, 1000),
+		.retries = 1,
+		.workers = s->cfg->snmp_workers,
+		.max_rows = 100000,
+		.stop = s->cfg->stop,
+	};
+
+	s->rc = snmp_collect(&sc, s->hosts, s->n);
+	return NULL;
+}
+
+static void *run_netbios(void *arg)
+{
+	stage *s = arg;
+
+	s->rc = netbios_query(s->hosts, s->n, NC_MIN(s->cfg->timeout_ms, 1500));
+	return NULL;
+}
+
+/* Load --rules DIR (first, so a user's rules win) and ours. */
+static int load_rules(const fingerprint_config *cfg, rules_t **out)
+{
+	rules_t *r = rules_new();
+	int rc;
+
+	*out = NULL;
+	if (r == NULL)
+		return NC_ERR_NOMEM;
+	if (cfg->rules_dir != NULL && (rc = rules_load_dir(r, cfg->rules_dir)) != 0) {
+		rules_free(r);
+		return rc;
+	}
+	if (rules_load_dir(r, rules_default_dir()) != 0 && cfg->notice != NULL) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "fingerprint rules not loaded (%s); products and "
+			 "OS names from banners will be missing", nc_errmsg(NC_ERR_IO));
+		cfg->notice(msg);
+	}
+	*out = r;
+	return 0;
+}
+
+int fingerprint_run(const fingerprint_config *cfg, results_t *disc, fingerprint_result *out)
+{
+	size_t n = 0;
+	host_result *const *hosts = results_sorted(disc, &n);
+	macvendor_db *mvdb = NULL;
+	rules_t *rules = NULL;
+	stage banners = { 0 }, snmp = { 0 }, nb = { 0 };
+	pthread_t tb, ts, tn;
+	bool b_started = false, s_started = false, n_started = false;
+	uint16_t *ports = NULL;
+	int r = NC_ERR_INTERNAL;
+
+	out->hosts = NULL;
+	out->n = 0;
+	if (n == 0)
+		return 0;
+	if ((r = load_rules(cfg, &rules)) != 0)
+		return r;
+	if (macvendor_load(cfg->ieee_dir, &mvdb) != 0 && cfg->notice != NULL)
+		cfg->notice("MAC vendors unavailable: no IEEE OUI files (apt-get install ieee-data)");
+
+	out->hosts = calloc(n, sizeof(*out->hosts));
+	banners.targets = calloc(n, sizeof(*banners.targets));
+	if (out->hosts == NULL || banners.targets == NULL) {
+		r = NC_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		host_facts *hf = malloc(sizeof(*hf));
+
+		if (hf == NULL) {
+			r = NC_ERR_NOMEM;
+			goto out;
+		}
+		host_facts_init(hf, hosts[i]->ip);
+		out->hosts[out->n++] = hf;
+		fingerprint_discovery_facts(hf, hosts[i], mvdb);
+	}
+
+	/*
+	 * Ports to talk to: the open ones when the host was port-scanned (-p),
+	 * else the usual service ports (a refused connection costs little).
+	 */
+	{
+		size_t total = 0, used = 0;
+
+		for (size_t i = 0; i < n; i++)
+			total += hosts[i]->nports ? hosts[i]->nports : banner_default_ports_count;
+		if ((ports = calloc(total ? total : 1, sizeof(*ports))) == NULL) {
+			r = NC_ERR_NOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++) {
+			banner_target *t = &banners.targets[i];
+
+			t->host = out->hosts[i];
+			t->ports = ports + used;
+			if (hosts[i]->nports == 0) {
+				memcpy(ports + used, banner_default_ports,
+				       banner_default_ports_count * sizeof(*ports));
+				t->nports = banner_default_ports_count;
+			} else {
+				for (size_t p = 0; p < hosts[i]->nports; p++)
+					if (hosts[i]->ports[p].state == PORT_OPEN &&
+					    hosts[i]->ports[p].proto == 6)
+						ports[used + t->nports++] = hosts[i]->ports[p].port;
+			}
+			used += t->nports;
+		}
+	}
+
+	/*
+	 * SNMP only where an agent may listen: discovery's SNMPv3 probe drew
+	 * either an answer (an agent) or, from hosts without one, ICMP port
+	 * unreachable. Asking those would only wait for timeouts credential
+	 * after credential.
+	 */
+	if ((snmp.hosts = calloc(n, sizeof(*snmp.hosts))) == NULL) {
+		r = NC_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t m = hosts[i]->reasons;
+
+		if ((m & (1u << REASON_PORT_UNREACH)) && !(m & (1u << REASON_UDP_RESPONSE)))
+			continue;
+		if (m & (1u << REASON_LOCALHOST))
+			continue;
+		snmp.hosts[snmp.n++] = out->hosts[i];
+	}
+
+	banners.cfg = snmp.cfg = nb.cfg = cfg;
+	banners.rules = snmp.rules = nb.rules = rules;
+	banners.hosts = nb.hosts = out->hosts;
+	banners.n = nb.n = out->n;
+	b_started = pthread_create(&tb, NULL, run_banners, &banners) == 0;
+	if (cfg->creds != NULL && cfg->creds->nsnmp > 0 && snmp.n > 0)
+		s_started = pthread_create(&ts, NULL, run_snmp, &snmp) == 0;
+	n_started = pthread_create(&tn, NULL, run_netbios, &nb) == 0;
+	if (!b_started)
+		run_banners(&banners);
+	if (!n_started)
+		run_netbios(&nb);
+	r = 0;
+out:
+	if (b_started)
+		pthread_join(tb, NULL);
+	if (s_started)
+		pthread_join(ts, NULL);
+	if (n_started)
+		pthread_join(tn, NULL);
+	if (r == 0 && banners.rc != 0) {
+		log_warn("banners: %s", nc_errmsg(banners.rc));
+	}
+	free(ports);
+	free(banners.targets);
+	free(snmp.hosts);
+	rules_free(rules);
+	macvendor_free(mvdb);
+	return r;
+}
+
+void fingerprint_result_free(fingerprint_result *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		host_facts_clear(r->hosts[i]);
+		free(r->hosts[i]);
+	}
+	free(r->hosts);
+	r->hosts = NULL;
+	r->n = 0;
+}

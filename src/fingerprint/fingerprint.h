@@ -1,0 +1,52 @@
+/*
+ * fingerprint.h — the stage after discovery: describe every live host.
+ *
+ * For the hosts discovery found, fingerprint_run() gathers evidence from
+ * every source at once — the discovery TTL, the MAC vendor, service banners
+ * (one event loop), SNMP (a worker pool) and NetBIOS (one UDP socket) — into
+ * one host_facts per host. Every step has a timeout; a stop request ends it
+ * early with what was gathered. The verdict and storage come after
+ * (verdict.h, inventory/facts_store.h).
+ */
+#ifndef NC_FINGERPRINT_FINGERPRINT_H
+#define NC_FINGERPRINT_FINGERPRINT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fingerprint/facts.h"
+#include "scanner/results.h"
+#include "util/credentials.h"
+
+typedef struct {
+	const credentials_t *creds;  /* may be NULL: no SNMP */
+	const char *rules_dir;       /* extra rules (--rules), tried before ours; or NULL */
+	const char *ieee_dir;        /* IEEE OUI CSV files */
+	int timeout_ms;              /* per connection step / SNMP request */
+	int max_connections;         /* banner connections open at once */
+	int snmp_workers;            /* SNMP threads */
+	volatile sig_atomic_t *stop;
+	void (*notice)(const char *msg); /* one-line notices for the user */
+} fingerprint_config;
+
+typedef struct {
+	host_facts **hosts;          /* one per live host, in address order */
+	size_t n;
+} fingerprint_result;
+
+/*
+ * Fingerprint every host in disc. *out is filled even on error (with what
+ * was gathered); free it with fingerprint_result_free(). Errors: NC_ERR_NOMEM,
+ * NC_ERR_INVALID (a rules directory that does not load, with a detail).
+ */
+int fingerprint_run(const fingerprint_config *cfg, results_t *disc, fingerprint_result *out);
+void fingerprint_result_free(fingerprint_result *r);
+
+/* The evidence discovery itself gives: TTL guess, MAC vendor. Exposed for
+ * tests. db may be NULL. */
+struct macvendor_db;
+void fingerprint_discovery_facts(host_facts *hf, const host_result *h,
+				 const struct macvendor_db *db);
+
+#endif
