@@ -26,6 +26,46 @@
 #include "util/log.h"
 #include "util/parse.h"
 
+/*
+ * What the initial TTL and the SYN-ACK window suggest, weakest evidence of
+ * all (a firewall or a tuned stack changes both). Window 0: no SYN-ACK seen.
+ * From the well-known defaults of each stack.
+ */
+typedef struct {
+	int ttl;
+	uint16_t window; /* 0: any */
+	const char *family;
+	const char *device;
+	int confidence;
+} ttl_window_guess;
+
+static const ttl_window_guess ttl_window_guesses[] = {
+	{ 64, 5840, "Linux", NULL, 25 },   { 64, 5792, "Linux", NULL, 25 },
+	{ 64, 14600, "Linux", NULL, 25 },  { 64, 29200, "Linux", NULL, 25 },
+	{ 64, 64240, "Linux", NULL, 25 },  { 64, 65160, "Linux", NULL, 25 },
+	{ 64, 65535, "BSD", NULL, 15 },    { 64, 0, "Linux", NULL, 15 },
+	{ 128, 8192, "Windows", NULL, 30 }, { 128, 64240, "Windows", NULL, 30 },
+	{ 128, 65535, "Windows", NULL, 30 }, { 128, 0, "Windows", NULL, 25 },
+	{ 255, 4128, "Cisco IOS", "network", 30 }, { 255, 0, NULL, "network", 15 },
+};
+
+static const ttl_window_guess *guess_from_ttl_window(int initial_ttl, uint16_t window)
+{
+	const ttl_window_guess *any = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ttl_window_guesses); i++) {
+		const ttl_window_guess *g = &ttl_window_guesses[i];
+
+		if (g->ttl != initial_ttl)
+			continue;
+		if (g->window == window && window != 0)
+			return g;
+		if (g->window == 0)
+			any = g;
+	}
+	return any;
+}
+
 void fingerprint_discovery_facts(host_facts *hf, const host_result *h, const macvendor_db *db)
 {
 	macvendor_result mv;
@@ -34,15 +74,18 @@ void fingerprint_discovery_facts(host_facts *hf, const host_result *h, const mac
 	if (h->ttl > 0) {
 		/* the initial TTL is the next common value at or above the one seen */
 		int initial = h->ttl <= 64 ? 64 : h->ttl <= 128 ? 128 : 255;
+		const ttl_window_guess *g = guess_from_ttl_window(initial, h->tcp_window);
 
 		host_facts_addf(hf, FACT_SRC_DISCOVERY, 100, "discovery.ttl", "%u", h->ttl);
 		host_facts_addf(hf, FACT_SRC_DISCOVERY, 100, "discovery.initial_ttl", "%d", initial);
-		if (initial == 128)
-			host_facts_add(hf, FACT_SRC_DISCOVERY, 25, "os.family", "Windows");
-		else if (initial == 64)
-			host_facts_add(hf, FACT_SRC_DISCOVERY, 15, "os.family", "Linux");
-		else
-			host_facts_add(hf, FACT_SRC_DISCOVERY, 15, "device.type", "network");
+		if (h->tcp_window != 0)
+			host_facts_addf(hf, FACT_SRC_DISCOVERY, 100, "discovery.tcp_window", "%u",
+					h->tcp_window);
+		if (g != NULL && g->family != NULL)
+			host_facts_add(hf, FACT_SRC_DISCOVERY, g->confidence, "os.family", g->family);
+		if (g != NULL && g->device != NULL)
+			host_facts_add(hf, FACT_SRC_DISCOVERY, g->confidence, "device.type",
+				       g->device);
 	}
 	if (h->mac_source == MAC_SRC_NONE)
 		return;

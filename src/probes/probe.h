@@ -64,6 +64,7 @@ typedef struct {
 	bool is_port;                 /* a port-scan answer: port/state below */
 	uint16_t port;
 	port_state_t state;
+	uint16_t tcp_window;          /* a SYN-ACK's window (OS hint); 0 otherwise */
 } probe_reply;
 
 typedef enum {

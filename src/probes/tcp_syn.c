@@ -79,6 +79,7 @@ static bool tcp_syn_answer(const probe_env *env, const pkt_view *v, uint64_t now
 	} else if ((v->tcp_flags & PKT_TCP_SYN)) {
 		probe_reply_from_ip(v, REASON_SYN_ACK, out);
 		out->state = PORT_OPEN;
+		out->tcp_window = v->tcp_window;
 		/* a SYN-ACK echoes our timestamp option */
 		if (v->tcp_has_ts && v->tcp_tsecr != 0)
 			out->rtt_us = probe_rtt_us(env, v->tcp_tsecr, now_ns);

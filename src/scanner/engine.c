@@ -308,6 +308,8 @@ static void accept_reply(engine *e, probe_reply *rep, uint64_t now_ns)
 	is_new = !results_has(e->res, rep->ip);
 	results_record(e->res, rep->ip, rep->reason, rep->ttl, rep->rtt_us, mac, rep->mac_src,
 		       on_link);
+	if (rep->tcp_window != 0)
+		results_set_tcp_window(e->res, rep->ip, rep->tcp_window);
 	if (is_new)
 		live_add(e, rep->ip, mac, on_link);
 }

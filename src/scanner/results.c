@@ -276,6 +276,16 @@ int results_record(results_t *r, uint32_t ip, reason_t reason, uint8_t ttl, int6
 	return ret;
 }
 
+void results_set_tcp_window(results_t *r, uint32_t ip, uint16_t window)
+{
+	host_result *h;
+
+	pthread_mutex_lock(&r->lock);
+	if ((h = lookup(r, ip)) != NULL && h->tcp_window == 0)
+		h->tcp_window = window;
+	pthread_mutex_unlock(&r->lock);
+}
+
 static port_result *find_port(const host_result *h, uint16_t port, uint8_t proto)
 {
 	for (size_t i = 0; i < h->nports; i++)

@@ -69,6 +69,7 @@ typedef struct {
 	uint8_t addr_reason;    /* reason_t of the first reply: how the address was learned */
 	uint8_t ttl;            /* IP TTL of the first IP reply; 0 when none */
 	bool on_link;           /* on a directly attached subnet */
+	uint16_t tcp_window;    /* window of the first SYN-ACK; 0 when none */
 	uint32_t reasons;       /* mask of 1u << reason_t */
 	int64_t rtt_us;         /* smallest measured round trip; -1 unknown */
 	double first_seen;      /* wall clock of the first reply */
@@ -104,6 +105,8 @@ int results_record(results_t *r, uint32_t ip, reason_t reason, uint8_t ttl,
 /* Record a port state; a later, stronger answer replaces "filtered". */
 int results_record_port(results_t *r, uint32_t ip, uint16_t port, uint8_t proto,
 			port_state_t state, reason_t reason, uint8_t ttl);
+/* Remember the TCP window of ip's first SYN-ACK (an OS hint); creates nothing. */
+void results_set_tcp_window(results_t *r, uint32_t ip, uint16_t window);
 /* Has ip answered anything (so retries can skip it)? */
 bool results_has(results_t *r, uint32_t ip);
 /* The reason mask recorded for ip so far (0 when none). */
