@@ -9,7 +9,8 @@ LAB_TESTS = \
 	tests/lab/interrupt.test \
 	tests/lab/concurrent.test \
 	tests/lab/loss.test \
-	tests/lab/services.test
+	tests/lab/services.test \
+	tests/lab/fingerprint.test
 CLI_TESTS = \
 	tests/cli/badspec.test \
 	tests/cli/dryrun.test \
