@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "fingerprint/fingerprint.h"
+#include "fingerprint/rules.h"
 #include "inventory/db.h"
 #include "inventory/facts_store.h"
 #include "inventory/store.h"
@@ -225,6 +226,7 @@ int cmd_scan(int argc, char **argv)
 	bool quiet = false, seed_set = false, discovery_only = false;
 	const char *creds_path = NULL, *rules_dir = NULL;
 	credentials_t *creds = NULL;
+	rules_t *rules = NULL;
 	fingerprint_result fp = { 0 };
 	double fp_timeout = DEFAULT_FP_TIMEOUT;
 	uint64_t fp_parallel = DEFAULT_FP_PARALLEL;
@@ -373,6 +375,13 @@ int cmd_scan(int argc, char **argv)
 		cli_error("%s", nc_errmsg(r));
 		goto out;
 	}
+	/* and the rules, so a bad --rules DIR stops us before the first packet */
+	if (!discovery_only && !cfg.dry_run &&
+	    (r = fingerprint_load_rules(rules_dir, scan_notice, &rules)) != 0) {
+		cli_error("cannot load the rules in %s: %s", rules_dir ? rules_dir : "?",
+			  nc_errmsg(r));
+		goto out;
+	}
 	if (!seed_set)
 		cfg.seed = (uint64_t)time_mono_ns() ^ ((uint64_t)getpid() << 32);
 	cfg.targets = targets;
@@ -423,7 +432,7 @@ int cmd_scan(int argc, char **argv)
 	if (r == 0 && !discovery_only && !results_stats(res)->interrupted) {
 		fingerprint_config fc = {
 			.creds = creds,
-			.rules_dir = rules_dir,
+			.rules = rules,
 			.ieee_dir = IEEE_DATA_DIR,
 			.timeout_ms = (int)(fp_timeout * 1000),
 			.max_connections = (int)fp_parallel,
@@ -478,6 +487,7 @@ int cmd_scan(int argc, char **argv)
 	}
 out:
 	fingerprint_result_free(&fp);
+	rules_free(rules);
 	credentials_free(creds);
 	inventory_close(inv);
 	results_free(res);

@@ -177,11 +177,10 @@ static void smb_finish(banner_conn *c)
 	banner_str_set(&c->svc.name, "smb", 3);
 	if (ntlm != NULL && (samba || ntlm->has_version))
 		banner_str_setf(&c->svc.product, "%s", samba ? "Samba" : "Windows SMB");
+	/* the dialect is the protocol's version, not the product's (Samba
+	 * 4.17 speaks SMB 3.1.1): it goes in the info, the version stays empty */
 	dialect = smb_dialect_name(neg->dialect);
-	if (strncmp(dialect, "SMB ", 4) == 0)
-		dialect += 4;
-	banner_str_setf(&c->svc.version, "%s", dialect);
-	banner_str_setf(&c->svc.info, "signing %s",
+	banner_str_setf(&c->svc.info, "%s; signing %s", dialect,
 			neg->signing_required  ? "required"
 			: neg->signing_enabled ? "enabled"
 					       : "disabled");

@@ -152,25 +152,28 @@ static void *run_netbios(void *arg)
 	return NULL;
 }
 
-/* Load --rules DIR (first, so a user's rules win) and ours. */
-static int load_rules(const fingerprint_config *cfg, rules_t **out)
+int fingerprint_load_rules(const char *user_dir, void (*notice)(const char *msg), rules_t **out)
 {
 	rules_t *r = rules_new();
+	char msg[512];
 	int rc;
 
 	*out = NULL;
 	if (r == NULL)
 		return NC_ERR_NOMEM;
-	if (cfg->rules_dir != NULL && (rc = rules_load_dir(r, cfg->rules_dir)) != 0) {
+	if (user_dir != NULL && (rc = rules_load_dir(r, user_dir)) != 0) {
 		rules_free(r);
 		return rc;
 	}
-	if (rules_load_dir(r, rules_default_dir()) != 0 && cfg->notice != NULL) {
-		char msg[512];
-
+	if (user_dir != NULL && rules_skipped(r) > 0 && notice != NULL) {
+		snprintf(msg, sizeof(msg), "%zu rules in %s skipped (patterns PCRE2 cannot compile)",
+			 rules_skipped(r), user_dir);
+		notice(msg);
+	}
+	if (rules_load_dir(r, rules_default_dir()) != 0 && notice != NULL) {
 		snprintf(msg, sizeof(msg), "fingerprint rules not loaded (%s); products and "
 			 "OS names from banners will be missing", nc_errmsg(NC_ERR_IO));
-		cfg->notice(msg);
+		notice(msg);
 	}
 	*out = r;
 	return 0;
@@ -181,7 +184,7 @@ int fingerprint_run(const fingerprint_config *cfg, results_t *disc, fingerprint_
 	size_t n = 0;
 	host_result *const *hosts = results_sorted(disc, &n);
 	macvendor_db *mvdb = NULL;
-	rules_t *rules = NULL;
+	const rules_t *rules = cfg->rules;
 	stage banners = { 0 }, snmp = { 0 }, nb = { 0 };
 	pthread_t tb, ts, tn;
 	bool b_started = false, s_started = false, n_started = false;
@@ -192,8 +195,6 @@ int fingerprint_run(const fingerprint_config *cfg, results_t *disc, fingerprint_
 	out->n = 0;
 	if (n == 0)
 		return 0;
-	if ((r = load_rules(cfg, &rules)) != 0)
-		return r;
 	if (macvendor_load(cfg->ieee_dir, &mvdb) != 0 && cfg->notice != NULL)
 		cfg->notice("MAC vendors unavailable: no IEEE OUI files (apt-get install ieee-data)");
 
@@ -293,7 +294,6 @@ out:
 	free(ports);
 	free(banners.targets);
 	free(snmp.hosts);
-	rules_free(rules);
 	macvendor_free(mvdb);
 	return r;
 }

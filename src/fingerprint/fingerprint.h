@@ -21,7 +21,7 @@
 
 typedef struct {
 	const credentials_t *creds;  /* may be NULL: no SNMP */
-	const char *rules_dir;       /* extra rules (--rules), tried before ours; or NULL */
+	const struct rules *rules;   /* from fingerprint_load_rules(); may be NULL */
 	const char *ieee_dir;        /* IEEE OUI CSV files */
 	int timeout_ms;              /* per connection step / SNMP request */
 	int max_connections;         /* banner connections open at once */
@@ -40,6 +40,15 @@ typedef struct {
  * was gathered); free it with fingerprint_result_free(). Errors: NC_ERR_NOMEM,
  * NC_ERR_INVALID (a rules directory that does not load, with a detail).
  */
+/*
+ * Load the rules: user_dir (--rules; may be NULL) first, so a user's rules
+ * win, then ours (rules_default_dir()). A user_dir that does not load is an
+ * error (the caller stops before scanning); ours missing is only a notice.
+ * Fingerprints whose pattern PCRE2 cannot compile are skipped with a notice.
+ */
+int fingerprint_load_rules(const char *user_dir, void (*notice)(const char *msg),
+			   struct rules **out);
+
 int fingerprint_run(const fingerprint_config *cfg, results_t *disc, fingerprint_result *out);
 void fingerprint_result_free(fingerprint_result *r);
 

@@ -376,4 +376,16 @@ void verdict_compute(const host_facts *h, host_verdict *out)
 	decide_family(out);
 	derive_virtual(h, out);
 	derive_device_type(h, out);
+	/*
+	 * The TTL guess says "Linux" for any stack with TTL 64; once a better
+	 * source has said the host is a printer, a network device or a
+	 * hypervisor, that guess is noise rather than an answer.
+	 */
+	if (out->v[VERDICT_OS_FAMILY].set && out->v[VERDICT_OS_FAMILY].source == FACT_SRC_DISCOVERY &&
+	    out->v[VERDICT_DEVICE_TYPE].set &&
+	    out->v[VERDICT_DEVICE_TYPE].source != FACT_SRC_DISCOVERY &&
+	    (strcmp(out->v[VERDICT_DEVICE_TYPE].value, "printer") == 0 ||
+	     strcmp(out->v[VERDICT_DEVICE_TYPE].value, "network") == 0 ||
+	     strcmp(out->v[VERDICT_DEVICE_TYPE].value, "hypervisor") == 0))
+		memset(&out->v[VERDICT_OS_FAMILY], 0, sizeof(out->v[VERDICT_OS_FAMILY]));
 }

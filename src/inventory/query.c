@@ -277,7 +277,7 @@ void query_hosts_free(host_row *rows, size_t n)
 static const char hosts_sql[] =
     "SELECT hs.host_id, hs.address, hs.address_int, hs.address_reason, hs.mac,"
     " hs.mac_source, hs.reasons, hs.ttl, hs.rtt_us, hs.on_link,"
-    " name.value, os.value, osv.value, dev.value,"
+    " name.value, COALESCE(os.value, fam.value), osv.value, dev.value,"
     " COALESCE(macv.value, (SELECT f.value FROM facts f"
     "   WHERE f.scan_id = hs.scan_id AND f.host_id = hs.host_id AND f.key = 'mac.vendor'"
     "   ORDER BY f.confidence DESC, f.rowid LIMIT 1))"
@@ -286,6 +286,9 @@ static const char hosts_sql[] =
     "   AND name.field = 'hostname'"
     " LEFT JOIN verdicts os ON os.scan_id = hs.scan_id AND os.host_id = hs.host_id"
     "   AND os.field = 'os.name'"
+    /* a family is better than nothing, but not the TTL's guess */
+    " LEFT JOIN verdicts fam ON fam.scan_id = hs.scan_id AND fam.host_id = hs.host_id"
+    "   AND fam.field = 'os.family' AND fam.source <> 'discovery'"
     " LEFT JOIN verdicts osv ON osv.scan_id = hs.scan_id AND osv.host_id = hs.host_id"
     "   AND osv.field = 'os.version'"
     " LEFT JOIN verdicts dev ON dev.scan_id = hs.scan_id AND dev.host_id = hs.host_id"

@@ -878,6 +878,15 @@ static void port_phase(engine *e)
 	free(hosts);
 }
 
+/* Did the sweep send IP probes at all (are there routed targets)? */
+static bool routed_probed(const engine *e)
+{
+	for (size_t k = 0; k < e->nslots; k++)
+		if (e->report->per_probe[module_index(e->slots[k].m)] > 0)
+			return true;
+	return false;
+}
+
 static void discovery(engine *e)
 {
 	bool retry_ip = true;
@@ -894,7 +903,7 @@ static void discovery(engine *e)
 		/* ARP is always retried (cheap, and loss cannot be judged from
 		 * one probe type); routed targets only on evidence of loss */
 		if (retry_ip && !e->cfg->always_retry)
-			retry_ip = loss_suspected(e);
+			retry_ip = routed_probed(e) && loss_suspected(e);
 		e->stats->passes = pass + 1;
 	}
 	if (e->cfg->dry_run || stop_requested(e))

@@ -646,7 +646,7 @@ static int read_file(const char *path, char **buf_out, size_t *len_out)
 	}
 	if ((st.st_mode & 077) != 0) {
 		r = nc_fail(NC_ERR_PERM,
-			    "credentials file %s is readable by group or others (chmod 600 %s)",
+			    "credentials file %s is accessible by group or others (chmod 600 %s)",
 			    path, path);
 		goto out;
 	}

@@ -368,7 +368,7 @@ static void test_permissions(void **state)
 			fail_msg("mode %o: got %d, expected NC_ERR_PERM", (unsigned)refused[i], r);
 		assert_null(c);
 		snprintf(want, sizeof(want),
-			 "credentials file %s is readable by group or others (chmod 600 %s)", path,
+			 "credentials file %s is accessible by group or others (chmod 600 %s)", path,
 			 path);
 		assert_string_equal(nc_errmsg(r), want);
 		unlink(path);
