@@ -18,9 +18,11 @@
  */
 
 #include <arpa/inet.h>
+#include <linux/errqueue.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,16 +289,83 @@ static void drain_replies(int fd, host_facts *const *hosts, size_t n, uint16_t b
 	}
 }
 
+/* Address -> index in the batch, for the ICMP errors (sorted by address). */
+typedef struct {
+	uint32_t ip;
+	uint32_t idx;
+} ip_index;
+
+static int ip_index_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const ip_index *)a)->ip, y = ((const ip_index *)b)->ip;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A host without a NetBIOS name service answers ICMP port unreachable;
+ * with IP_RECVERR the kernel queues that error on our socket, naming the
+ * address we sent to. Such a host is done now, not after the timeout.
+ */
+static void drain_errors(int fd, const ip_index *by_ip, size_t n, uint8_t *state, size_t *dead)
+{
+	for (;;) {
+		struct sockaddr_in from;
+		char ctrl[512], data[64];
+		struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
+		struct msghdr msg = {
+			.msg_name = &from,
+			.msg_namelen = sizeof(from),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = ctrl,
+			.msg_controllen = sizeof(ctrl),
+		};
+		struct cmsghdr *cm;
+
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			return;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+			struct sock_extended_err ee;
+			ip_index key, *hit;
+
+			if (cm->cmsg_level != IPPROTO_IP || cm->cmsg_type != IP_RECVERR ||
+			    cm->cmsg_len < CMSG_LEN(sizeof(ee)))
+				continue;
+			memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+			if (ee.ee_origin != SO_EE_ORIGIN_ICMP || ee.ee_type != 3 ||
+			    msg.msg_namelen < sizeof(from))
+				continue;
+			key.ip = ntohl(from.sin_addr.s_addr);
+			hit = bsearch(&key, by_ip, n, sizeof(*by_ip), ip_index_cmp);
+			if (hit != NULL && !(state[hit->idx] & (HOST_ANSWERED | HOST_DEAD))) {
+				state[hit->idx] |= HOST_DEAD;
+				(*dead)++;
+			}
+		}
+	}
+}
+
 static int query_batch(int fd, host_facts *const *hosts, size_t n, int timeout_ms, uint16_t port,
 		       uint16_t base)
 {
 	uint8_t *state = calloc(n, 1);
+	ip_index *by_ip = calloc(n, sizeof(*by_ip));
 	size_t answered = 0, dead = 0;
 
-	if (state == NULL)
+	if (state == NULL || by_ip == NULL) {
+		free(state);
+		free(by_ip);
 		return nc_fail(NC_ERR_NOMEM, "netbios: no memory for %zu hosts", n);
+	}
+	for (size_t i = 0; i < n; i++) {
+		by_ip[i].ip = hosts[i]->ip;
+		by_ip[i].idx = (uint32_t)i;
+	}
+	qsort(by_ip, n, sizeof(*by_ip), ip_index_cmp);
 	for (int round = 0; round < 2 && answered + dead < n; round++) {
-		size_t next = 0;
+		size_t next = 0, resend_for = SIZE_MAX;
+		int resend = 0;
 		int64_t last_send = now_ms();
 
 		for (;;) {
@@ -313,13 +382,25 @@ static int query_batch(int fd, host_facts *const *hosts, size_t n, int timeout_m
 					next++;
 					continue;
 				}
+				if (next != resend_for) {
+					resend_for = next;
+					resend = 0;
+				}
 				qlen = netbios_build_status_query(q, sizeof(q),
 								  (uint16_t)(base + next));
 				to.sin_port = htons(port);
 				to.sin_addr.s_addr = htonl(hosts[next]->ip);
 				if (sendto(fd, q, qlen, 0, (struct sockaddr *)&to, sizeof(to)) <
 				    0) {
-					if (errno == EINTR)
+					/*
+					 * EINTR; or, with IP_RECVERR, the ICMP error of an
+					 * earlier datagram reported on this send (and
+					 * cleared by it): send this one again.
+					 */
+					if (errno == EINTR || ((errno == ECONNREFUSED ||
+								errno == EHOSTUNREACH ||
+								errno == ENETUNREACH) &&
+							       ++resend < 4))
 						continue;
 					if (errno == EAGAIN || errno == EWOULDBLOCK ||
 					    errno == ENOBUFS) {
@@ -334,6 +415,7 @@ static int query_batch(int fd, host_facts *const *hosts, size_t n, int timeout_m
 				last_send = now_ms();
 			}
 			drain_replies(fd, hosts, n, base, state, &answered);
+			drain_errors(fd, by_ip, n, state, &dead);
 			if (answered + dead >= n)
 				break;
 			if (next < n) {
@@ -348,11 +430,13 @@ static int query_batch(int fd, host_facts *const *hosts, size_t n, int timeout_m
 				int e = errno;
 
 				free(state);
+				free(by_ip);
 				return nc_fail(NC_ERR_SYS, "netbios: poll: %s", strerror(e));
 			}
 		}
 	}
 	free(state);
+	free(by_ip);
 	return 0;
 }
 
@@ -366,6 +450,12 @@ int netbios_query_port(host_facts *const *hosts, size_t n, int timeout_ms, uint1
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return nc_fail(NC_ERR_SYS, "netbios: UDP socket: %s", strerror(errno));
+	{
+		int one = 1;
+
+		/* ICMP errors for hosts without NetBIOS: see drain_errors() */
+		setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
+	}
 	for (size_t start = 0; start < n && r == 0; start += NB_BATCH)
 		r = query_batch(fd, hosts + start, NC_MIN(n - start, (size_t)NB_BATCH), timeout_ms,
 				port, base);
