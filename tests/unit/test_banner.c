@@ -1282,6 +1282,64 @@ static void test_rules_telnet_bytes(void **state)
 }
 
 /*
+ * Bytes captured from real servers (tests/data/banner/captured, see its
+ * README), replayed as they were sent: Debian 12's sshd (identification line
+ * and then its binary KEXINIT), Python's http.server, openssl s_server.
+ */
+static void test_captured_banners(void **state)
+{
+	size_t len;
+	char *ssh = load("banner/captured/sshd-openssh92-debian12.bin", &len);
+	server *s = server_start(serve_greeting, ssh, len, NULL);
+	rules_t *rules = rules_new();
+	const service_fact *sv;
+	scan_result r;
+	uint16_t port = s->port;
+	char *http;
+
+	(void)state;
+	assert_non_null(rules);
+	assert_int_equal(rules_load_dir(rules, rules_default_dir()), 0);
+	port = s->port;
+	scan_one_rules(&r, port, BANNER_PROTO_SSH, 2000, NULL, rules);
+	server_stop(s);
+	assert_non_null(sv = service_at(&r.host, port));
+	assert_string_equal(sv->name, "ssh");
+	/* the line only: the KEXINIT that follows it is not part of it */
+	assert_string_equal(sv->banner, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10");
+	assert_string_equal(sv->product, "OpenSSH");
+	assert_string_equal(sv->version, "9.2p1");
+	assert_string_equal(fact_of(&r.host, "os.vendor", FACT_SRC_BANNER), "Debian");
+	host_facts_clear(&r.host);
+
+	http = load("banner/captured/http-python-httpserver.bin", &len);
+	s = server_start(serve_request, http, len, NULL);
+	port = s->port;
+	scan_one_rules(&r, port, BANNER_PROTO_HTTP, 2000, NULL, rules);
+	server_stop(s);
+	assert_non_null(sv = service_at(&r.host, port));
+	assert_string_equal(sv->name, "http");
+	assert_string_equal(sv->banner, "SimpleHTTP/0.6 Python/3.11.7");
+	assert_non_null(sv->info);
+	assert_non_null(strstr(sv->info, "title=Lab & Python http.server"));
+	host_facts_clear(&r.host);
+	free(http);
+
+	/* s_server -www sends no Server header and no title: still http */
+	http = load("banner/captured/https-openssl-s_server.bin", &len);
+	s = server_start(serve_request, http, len, NULL);
+	port = s->port;
+	scan_one_rules(&r, port, BANNER_PROTO_HTTP, 2000, NULL, rules);
+	server_stop(s);
+	assert_non_null(sv = service_at(&r.host, port));
+	assert_string_equal(sv->name, "http");
+	host_facts_clear(&r.host);
+	free(http);
+	free(ssh);
+	rules_free(rules);
+}
+
+/*
  * The rule set we ship (rules/, rules_default_dir()) documents the input of
  * each database; what the handlers pass must be exactly that. One greeting
  * per database, from the rules' own examples.
@@ -1619,6 +1677,7 @@ int main(void)
 	    cmocka_unit_test(test_rules_cert_subject),
 	    cmocka_unit_test(test_rules_telnet_bytes),
 	    cmocka_unit_test(test_shipped_rules),
+	    cmocka_unit_test(test_captured_banners),
 	    cmocka_unit_test(test_hostile_bytes),
 	    cmocka_unit_test(test_random_peers),
 	    cmocka_unit_test(test_stop),
