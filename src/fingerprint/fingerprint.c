@@ -235,9 +235,16 @@ int fingerprint_run(const fingerprint_config *cfg, results_t *disc, fingerprint_
 			t->host = out->hosts[i];
 			t->ports = ports + used;
 			if (hosts[i]->nports == 0) {
-				memcpy(ports + used, banner_default_ports,
-				       banner_default_ports_count * sizeof(*ports));
-				t->nports = banner_default_ports_count;
+				/* less the ports discovery's SYNs already found closed */
+				for (size_t p = 0; p < banner_default_ports_count; p++) {
+					bool closed = false;
+
+					for (uint8_t c = 0; c < hosts[i]->nclosed_seen; c++)
+						closed |= hosts[i]->closed_seen[c] ==
+							  banner_default_ports[p];
+					if (!closed)
+						ports[used + t->nports++] = banner_default_ports[p];
+				}
 			} else {
 				for (size_t p = 0; p < hosts[i]->nports; p++)
 					if (hosts[i]->ports[p].state == PORT_OPEN &&

@@ -310,6 +310,9 @@ static void accept_reply(engine *e, probe_reply *rep, uint64_t now_ns)
 		       on_link);
 	if (rep->tcp_window != 0)
 		results_set_tcp_window(e->res, rep->ip, rep->tcp_window);
+	/* only a SYN's RST says "closed" (an ACK draws a RST from open ports too) */
+	if (!rep->is_port && rep->state == PORT_CLOSED && rep->port != 0)
+		results_note_closed(e->res, rep->ip, rep->port);
 	if (is_new)
 		live_add(e, rep->ip, mac, on_link);
 }

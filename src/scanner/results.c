@@ -286,6 +286,22 @@ void results_set_tcp_window(results_t *r, uint32_t ip, uint16_t window)
 	pthread_mutex_unlock(&r->lock);
 }
 
+void results_note_closed(results_t *r, uint32_t ip, uint16_t port)
+{
+	host_result *h;
+
+	pthread_mutex_lock(&r->lock);
+	if ((h = lookup(r, ip)) != NULL && h->nclosed_seen < 8) {
+		bool known = false;
+
+		for (uint8_t i = 0; i < h->nclosed_seen; i++)
+			known |= h->closed_seen[i] == port;
+		if (!known)
+			h->closed_seen[h->nclosed_seen++] = port;
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
 static port_result *find_port(const host_result *h, uint16_t port, uint8_t proto)
 {
 	for (size_t i = 0; i < h->nports; i++)

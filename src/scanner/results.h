@@ -70,6 +70,8 @@ typedef struct {
 	uint8_t ttl;            /* IP TTL of the first IP reply; 0 when none */
 	bool on_link;           /* on a directly attached subnet */
 	uint16_t tcp_window;    /* window of the first SYN-ACK; 0 when none */
+	uint16_t closed_seen[8];/* ports a discovery SYN found closed (RST) */
+	uint8_t nclosed_seen;
 	uint32_t reasons;       /* mask of 1u << reason_t */
 	int64_t rtt_us;         /* smallest measured round trip; -1 unknown */
 	double first_seen;      /* wall clock of the first reply */
@@ -107,6 +109,9 @@ int results_record_port(results_t *r, uint32_t ip, uint16_t port, uint8_t proto,
 			port_state_t state, reason_t reason, uint8_t ttl);
 /* Remember the TCP window of ip's first SYN-ACK (an OS hint); creates nothing. */
 void results_set_tcp_window(results_t *r, uint32_t ip, uint16_t window);
+/* Remember that a discovery SYN to port drew a RST (the port is closed),
+ * so later stages need not connect to it. At most 8 per host. */
+void results_note_closed(results_t *r, uint32_t ip, uint16_t port);
 /* Has ip answered anything (so retries can skip it)? */
 bool results_has(results_t *r, uint32_t ip);
 /* The reason mask recorded for ip so far (0 when none). */
