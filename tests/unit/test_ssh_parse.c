@@ -1,0 +1,573 @@
+/*
+ * test_ssh_parse.c — the SSH inventory collectors and the parser of their
+ * output.
+ *
+ * Captures in tests/data/ssh (see its README): Debian 12 from running
+ * scripts/inventory.sh on the build VM under dash, the other platforms
+ * written by hand from each tool's real output format. Each must give
+ * exact facts and package counts. The parser is also fed its input cut at
+ * every offset, output of shells that are not POSIX, and hostile bytes.
+ * The sh collector itself is checked with sh -n and dash -n, and run here
+ * (it only reads local state) to see that the parser accepts it.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include <cmocka.h>
+
+#include "fingerprint/facts.h"
+#include "fingerprint/ssh_parse.h"
+#include "fingerprint/ssh_script.h"
+#include "util/compat.h"
+#include "util/err.h"
+
+#ifndef NC_TEST_DATA
+#error "NC_TEST_DATA must name the tests/data directory"
+#endif
+#ifndef NC_SCRIPTS_DIR
+#error "NC_SCRIPTS_DIR must name the scripts directory"
+#endif
+
+#define DATA NC_TEST_DATA "/ssh/"
+
+/* dpkg-query -W | wc -l on the VM when debian12.txt was captured */
+#define DEBIAN12_PACKAGES 945
+
+/* ------------------------------------------------------------- helpers */
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, k;
+
+	if (f == NULL)
+		return NULL;
+	for (;;) {
+		if (n + 65536 + 1 > cap) {
+			char *nb = realloc(buf, cap = (cap + 65536) * 2);
+
+			if (nb == NULL) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		if ((k = fread(buf + n, 1, 65536, f)) == 0)
+			break;
+		n += k;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static char *slurp_cmd(const char *cmd, size_t *len)
+{
+	FILE *f = popen(cmd, "r");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, k;
+
+	if (f == NULL)
+		return NULL;
+	for (;;) {
+		if (n + 65536 + 1 > cap) {
+			char *nb = realloc(buf, cap = (cap + 65536) * 2);
+
+			if (nb == NULL)
+				break;
+			buf = nb;
+		}
+		if ((k = fread(buf + n, 1, 65536, f)) == 0)
+			break;
+		n += k;
+	}
+	pclose(f);
+	if (buf != NULL)
+		buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+typedef struct {
+	host_facts h;
+	ssh_parse_stats st;
+	int rc;
+} parsed;
+
+static parsed *parse_buf(const char *buf, size_t len)
+{
+	parsed *p = calloc(1, sizeof(*p));
+
+	assert_non_null(p);
+	host_facts_init(&p->h, 0x0a000001);
+	p->rc = ssh_parse_inventory(buf, len, &p->h, &p->st);
+	return p;
+}
+
+static parsed *parse_file(const char *name)
+{
+	char path[512];
+	size_t len = 0;
+	char *buf;
+	parsed *p;
+
+	snprintf(path, sizeof(path), DATA "%s", name);
+	buf = slurp(path, &len);
+	assert_non_null(buf);
+	p = parse_buf(buf, len);
+	free(buf);
+	assert_int_equal(p->rc, 0);
+	return p;
+}
+
+static void parsed_free(parsed *p)
+{
+	host_facts_clear(&p->h);
+	free(p);
+}
+
+static const char *get(parsed *p, const char *key)
+{
+	fact_source src;
+	const char *v = host_facts_get(&p->h, key, &src);
+
+	if (v != NULL)
+		assert_int_equal(src, FACT_SRC_SSH);
+	return v;
+}
+
+#define assert_fact(p, key, want) assert_string_equal(get(p, key) ? get(p, key) : "(null)", want)
+#define assert_no_fact(p, key) assert_null(get(p, key))
+
+static const software_fact *find_sw(parsed *p, const char *name)
+{
+	for (size_t i = 0; i < p->h.nsoftware; i++)
+		if (strcmp(p->h.software[i].name, name) == 0)
+			return &p->h.software[i];
+	return NULL;
+}
+
+static size_t count_hw(parsed *p, const char *kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->h.nhardware; i++)
+		n += strcmp(p->h.hardware[i].kind, kind) == 0;
+	return n;
+}
+
+static const hardware_fact *find_hw(parsed *p, const char *kind, const char *name)
+{
+	for (size_t i = 0; i < p->h.nhardware; i++)
+		if (strcmp(p->h.hardware[i].kind, kind) == 0 && p->h.hardware[i].name != NULL &&
+		    strcmp(p->h.hardware[i].name, name) == 0)
+			return &p->h.hardware[i];
+	return NULL;
+}
+
+static const service_fact *find_svc(parsed *p, int proto, int port)
+{
+	for (size_t i = 0; i < p->h.nservices; i++)
+		if (p->h.services[i].proto == proto && p->h.services[i].port == port)
+			return &p->h.services[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------- Debian capture */
+
+static void test_debian12(void **state)
+{
+	parsed *p = parse_file("debian12.txt");
+	const software_fact *s;
+	const hardware_fact *hw;
+
+	assert_false(p->st.truncated);
+	assert_no_fact(p, "ssh.truncated");
+	assert_string_equal(p->st.manager, "dpkg");
+	assert_int_equal(p->st.packages, DEBIAN12_PACKAGES);
+	assert_int_equal(p->h.nsoftware, DEBIAN12_PACKAGES);
+	assert_fact(p, "os.family", "Linux");
+	assert_fact(p, "os.name", "Debian GNU/Linux");
+	assert_fact(p, "os.version", "12");
+	assert_fact(p, "os.pretty_name", "Debian GNU/Linux 12 (bookworm)");
+	assert_fact(p, "os.id", "debian");
+	assert_fact(p, "os.codename", "bookworm");
+	assert_no_fact(p, "os.id_like");
+	assert_fact(p, "os.arch", "x86_64");
+	assert_fact(p, "os.kernel", "6.18.44-fc-v595");
+	assert_fact(p, "host.name", "vm");
+	assert_no_fact(p, "host.fqdn");
+	assert_fact(p, "hw.cpu.model", "Intel(R) Xeon(R) Processor @ 2.10GHz");
+	assert_fact(p, "hw.cpu.count", "1");
+	assert_fact(p, "hw.cpu.cores", "2");
+	assert_fact(p, "hw.cpu.threads", "2");
+	assert_fact(p, "hw.memory_bytes", "25325273088");
+	assert_fact(p, "hw.virtual", "yes");
+	assert_fact(p, "hw.virt_type", "docker");
+	assert_fact(p, "os.uptime", "5768");
+	assert_fact(p, "ssh.package_manager", "dpkg");
+
+	s = find_sw(p, "apt");
+	assert_non_null(s);
+	assert_string_equal(s->version, "2.6.1");
+	assert_null(s->vendor);
+	assert_string_equal(s->install_date, "2025-05-20T00:00:00");
+	assert_int_equal(s->source, FACT_SRC_SSH);
+	s = find_sw(p, "attr");
+	assert_non_null(s);
+	assert_string_equal(s->version, "1:2.5.1-4");
+
+	assert_int_equal(count_hw(p, "disk"), 2);
+	hw = find_hw(p, "disk", "vda");
+	assert_non_null(hw);
+	assert_int_equal(hw->size_bytes, 274877906944LL);
+	hw = find_hw(p, "storage", "/");
+	assert_non_null(hw);
+	assert_int_equal(hw->size_bytes, 270553174016LL);
+	assert_int_equal(hw->used_bytes, 17486262272LL);
+	hw = find_hw(p, "nic", "eth0");
+	assert_non_null(hw);
+	assert_string_equal(hw->extra,
+			    "mac=02:fc:00:00:00:01;addr=192.0.2.2/24,fd00::2/64,fe80::fc:ff:fe00:1/64");
+	assert_null(find_hw(p, "nic", "lo"));
+	assert_int_equal(count_hw(p, "cpu"), 1);
+	parsed_free(p);
+}
+
+/* ---------------------------------------------------- the scripts proper */
+
+static void check_same(const char *file, const char *text)
+{
+	size_t len = 0;
+	char *buf = slurp(file, &len);
+
+	assert_non_null(buf);
+	assert_int_equal(len, strlen(text));
+	assert_memory_equal(buf, text, len);
+	free(buf);
+}
+
+static void test_script_sh_matches_file(void **state)
+{
+	check_same(NC_SCRIPTS_DIR "/inventory.sh", ssh_script_sh());
+}
+
+static void test_script_ps1_matches_file(void **state)
+{
+	check_same(NC_SCRIPTS_DIR "/inventory.ps1", ssh_script_powershell());
+}
+
+static void test_script_sh_syntax(void **state)
+{
+	assert_int_equal(system("sh -n " NC_SCRIPTS_DIR "/inventory.sh"), 0);
+	if (system("command -v dash >/dev/null 2>&1") == 0)
+		assert_int_equal(system("dash -n " NC_SCRIPTS_DIR "/inventory.sh"), 0);
+}
+
+static void test_script_sh_runs_locally(void **state)
+{
+	size_t len = 0, n = 0;
+	char *buf = slurp_cmd("dash -s < " NC_SCRIPTS_DIR "/inventory.sh 2>/dev/null || "
+			      "sh -s < " NC_SCRIPTS_DIR "/inventory.sh", &len);
+	char *cnt;
+	parsed *p;
+
+	assert_non_null(buf);
+	p = parse_buf(buf, len);
+	assert_int_equal(p->rc, 0);
+	assert_false(p->st.truncated);
+	assert_non_null(get(p, "os.family"));
+	assert_non_null(get(p, "host.name"));
+	if (system("command -v dpkg-query >/dev/null 2>&1") == 0) {
+		cnt = slurp_cmd("dpkg-query -W -f '${db:Status-Abbrev}\\n' | grep -c '^.i'", &n);
+		assert_non_null(cnt);
+		assert_int_equal(p->st.packages, strtoul(cnt, NULL, 10));
+		free(cnt);
+	}
+	free(buf);
+	parsed_free(p);
+}
+
+static int b64val(char ch)
+{
+	const char *t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *q = strchr(t, ch);
+
+	return q != NULL && ch != '\0' ? (int)(q - t) : -1;
+}
+
+static void test_powershell_encoded(void **state)
+{
+	const char *prefix = "powershell -NoProfile -NonInteractive -EncodedCommand ";
+	const char *script = ssh_script_powershell();
+	char *cmd = NULL, *b;
+	size_t n = 0, bits = 0;
+	uint32_t acc = 0;
+	unsigned char *dec;
+
+	assert_int_equal(ssh_script_powershell_command(&cmd), 0);
+	assert_non_null(cmd);
+	/* cmd.exe, the default shell of Windows OpenSSH, stops at 8191 */
+	assert_true(strlen(cmd) < 8191);
+	assert_memory_equal(cmd, prefix, strlen(prefix));
+	b = cmd + strlen(prefix);
+	dec = malloc(strlen(b));
+	assert_non_null(dec);
+	for (; *b != '\0' && *b != '='; b++) {
+		int v = b64val(*b);
+
+		assert_true(v >= 0);
+		acc = (acc << 6) | (uint32_t)v;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			dec[n++] = (unsigned char)(acc >> bits);
+		}
+	}
+	/* UTF-16LE of an ASCII script: every second byte is zero */
+	assert_int_equal(n, 2 * strlen(script));
+	for (size_t i = 0; i < strlen(script); i++) {
+		assert_int_equal(dec[2 * i], (unsigned char)script[i]);
+		assert_int_equal(dec[2 * i + 1], 0);
+	}
+	free(dec);
+	free(cmd);
+}
+
+static void test_powershell_encode_utf8(void **state)
+{
+	char *cmd = NULL;
+
+	/* "é€😀": 2-, 3- and 4-byte UTF-8, the last a surrogate pair */
+	assert_int_equal(ssh_script_encode_powershell("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", &cmd), 0);
+	assert_string_equal(cmd, "powershell -NoProfile -NonInteractive -EncodedCommand 6QCsID3YAN4=");
+	free(cmd);
+	assert_int_equal(ssh_script_encode_powershell("bad \xff", &cmd), NC_ERR_INVALID);
+	assert_null(cmd);
+	assert_int_equal(ssh_script_powershell_stdin_command(&cmd), 0);
+	assert_non_null(cmd);
+	free(cmd);
+}
+
+/* ------------------------------------------------- not our output at all */
+
+static void expect_invalid(const char *text)
+{
+	parsed *p = parse_buf(text, strlen(text));
+
+	assert_int_equal(p->rc, NC_ERR_INVALID);
+	assert_int_equal(p->h.nfacts, 0);
+	assert_int_equal(p->h.nsoftware, 0);
+	parsed_free(p);
+}
+
+static void test_not_posix_invalid_command(void **state)
+{
+	expect_invalid("Invalid command.\r\n");
+}
+
+static void test_not_posix_menu(void **state)
+{
+	expect_invalid("\r\n  Main menu\r\n  1) Status\r\n  2) Reboot\r\n  q) Quit\r\nSelect: ");
+}
+
+static void test_not_posix_cisco(void **state)
+{
+	expect_invalid("\r\nswitch01>sh -s\r\n              ^\r\n% Invalid input detected at '^' marker.\r\n\r\nswitch01>");
+}
+
+static void test_empty_and_wrong_version(void **state)
+{
+	parsed *p = parse_buf("", 0);
+
+	assert_int_equal(p->rc, NC_ERR_INVALID);
+	parsed_free(p);
+	expect_invalid("NETCENSUS-INVENTORY 2\n@@ end\n");
+	expect_invalid("xNETCENSUS-INVENTORY 1\n@@ end\n");
+}
+
+static void test_login_noise_before_header(void **state)
+{
+	const char *t = "Welcome to host!\nYou have mail.\nNETCENSUS-INVENTORY 1\r\n"
+			"@@ os\r\nkernel\tLinux\r\nhostname\tweb1.example.org\r\n@@ end\r\n";
+	parsed *p = parse_buf(t, strlen(t));
+
+	assert_int_equal(p->rc, 0);
+	assert_fact(p, "host.name", "web1");
+	assert_fact(p, "host.fqdn", "web1.example.org");
+	assert_fact(p, "host.domain", "example.org");
+	assert_fact(p, "os.family", "Linux");
+	parsed_free(p);
+}
+
+/* ------------------------------------------------------------ truncation */
+
+static void test_truncated_everywhere(void **state)
+{
+	size_t len = 0;
+	char *buf = slurp(DATA "debian12.txt", &len);
+	size_t hdr = strlen(SSH_PARSE_HEADER) + 1;
+
+	assert_non_null(buf);
+	/* every offset in the first 8 KiB, then every 97th byte */
+	for (size_t cut = 0; cut < len; cut += cut < 8192 ? 1 : 97) {
+		char *copy = malloc(cut + 1); /* exact size, so ASan sees overreads */
+		parsed *p;
+
+		assert_non_null(copy);
+		memcpy(copy, buf, cut);
+		p = parse_buf(copy, cut);
+		if (cut < hdr - 1) {
+			assert_int_equal(p->rc, NC_ERR_INVALID);
+		} else {
+			assert_int_equal(p->rc, 0);
+			assert_true(p->st.truncated);
+			assert_fact(p, "ssh.truncated", "yes");
+			assert_true(p->st.packages <= DEBIAN12_PACKAGES);
+		}
+		parsed_free(p);
+		free(copy);
+	}
+	free(buf);
+}
+
+static void test_truncated_keeps_rows(void **state)
+{
+	const char *t = "NETCENSUS-INVENTORY 1\n@@ packages\nmanager\tdpkg\nnative\tamd64\n"
+			"bash\t5.2.15-2+b8\tamd64\t7335936\t1747699200\t\ncoreut";
+	parsed *p = parse_buf(t, strlen(t));
+
+	assert_int_equal(p->rc, 0);
+	assert_true(p->st.truncated);
+	assert_int_equal(p->st.packages, 1); /* the cut "coreut" line is not a package */
+	assert_non_null(find_sw(p, "bash"));
+	parsed_free(p);
+}
+
+/* -------------------------------------------------------------- hostile */
+
+static void test_hostile_huge_line(void **state)
+{
+	size_t big = 3 * SSH_PARSE_MAX_LINE;
+	const char *head = "NETCENSUS-INVENTORY 1\n@@ os\nhostname\t";
+	const char *tail = "\nkernel\tLinux\n@@ end\n";
+	char *buf = malloc(strlen(head) + big + strlen(tail));
+	size_t n = 0;
+	parsed *p;
+
+	assert_non_null(buf);
+	memcpy(buf, head, strlen(head));
+	n += strlen(head);
+	memset(buf + n, 'A', big);
+	n += big;
+	memcpy(buf + n, tail, strlen(tail));
+	n += strlen(tail);
+	p = parse_buf(buf, n);
+	assert_int_equal(p->rc, 0);
+	assert_int_equal(p->st.long_lines, 1);
+	assert_no_fact(p, "host.name");
+	assert_fact(p, "os.family", "Linux");
+	parsed_free(p);
+	free(buf);
+}
+
+static void test_hostile_nul_and_utf8(void **state)
+{
+	static const char t[] = "NETCENSUS-INVENTORY 1\n@@ os\nkernel\tLinux\nhostname\tev\0il\x1b[2J\n"
+				"@@ packages\nbad\xff\xfe\t1.0\x07\t\t\t\t\n@@ end\n";
+	parsed *p = parse_buf(t, sizeof(t) - 1);
+	const char *hn;
+
+	assert_int_equal(p->rc, 0);
+	hn = get(p, "host.name");
+	assert_non_null(hn);
+	assert_null(strchr(hn, '\x1b'));
+	assert_string_equal(hn, "ev?il?[2J");
+	assert_int_equal(p->h.nsoftware, 1);
+	assert_string_equal(p->h.software[0].name, "bad\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(p->h.software[0].version, "1.0?");
+	parsed_free(p);
+}
+
+static void test_hostile_million_packages(void **state)
+{
+	const size_t rows = 1000000;
+	const char *head = "NETCENSUS-INVENTORY 1\n@@ packages\nmanager\trpm\n";
+	size_t cap = strlen(head) + rows * 64 + 16, n;
+	char *buf = malloc(cap);
+	parsed *p;
+
+	assert_non_null(buf);
+	n = (size_t)snprintf(buf, cap, "%s", head);
+	for (size_t i = 0; i < rows; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "pkg%zu\t1.%zu\tx86_64\t1\t1700000000\tX\n",
+				      i, i);
+	n += (size_t)snprintf(buf + n, cap - n, "@@ end\n");
+	p = parse_buf(buf, n);
+	assert_int_equal(p->rc, 0);
+	assert_int_equal(p->h.nsoftware, FACTS_MAX_SOFTWARE);
+	assert_int_equal(p->st.packages, FACTS_MAX_SOFTWARE);
+	assert_true(p->st.software_dropped + p->st.rows_dropped >= rows - FACTS_MAX_SOFTWARE);
+	assert_false(p->st.truncated);
+	parsed_free(p);
+	free(buf);
+}
+
+static void test_hostile_many_sections(void **state)
+{
+	/* unknown sections, repeated sections, rows before any section */
+	const char *t = "NETCENSUS-INVENTORY 1\nstray\trow\n@@ nonsense\nkernel\tWindows\n"
+			"@@ os\nkernel\tLinux\n@@ os\nkernel\tDarwin\n@@ listen\ntcp\t99999\tx\n"
+			"tcp\t22\tsshd\nicmp\t1\tx\nudp\t161\tsnmpd\n@@ end\ntrailing junk\n";
+	parsed *p = parse_buf(t, strlen(t));
+	const service_fact *s;
+
+	assert_int_equal(p->rc, 0);
+	assert_fact(p, "os.family", "Linux");
+	assert_int_equal(p->h.nservices, 2);
+	s = find_svc(p, IPPROTO_TCP, 22);
+	assert_non_null(s);
+	assert_string_equal(s->name, "sshd");
+	assert_non_null(find_svc(p, IPPROTO_UDP, 161));
+	assert_int_equal(p->st.rows_dropped, 2);
+	parsed_free(p);
+}
+
+/* ----------------------------------------------------------------- main */
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_debian12),
+		cmocka_unit_test(test_script_sh_matches_file),
+		cmocka_unit_test(test_script_ps1_matches_file),
+		cmocka_unit_test(test_script_sh_syntax),
+		cmocka_unit_test(test_script_sh_runs_locally),
+		cmocka_unit_test(test_powershell_encoded),
+		cmocka_unit_test(test_powershell_encode_utf8),
+		cmocka_unit_test(test_not_posix_invalid_command),
+		cmocka_unit_test(test_not_posix_menu),
+		cmocka_unit_test(test_not_posix_cisco),
+		cmocka_unit_test(test_empty_and_wrong_version),
+		cmocka_unit_test(test_login_noise_before_header),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_truncated_keeps_rows),
+		cmocka_unit_test(test_hostile_huge_line),
+		cmocka_unit_test(test_hostile_nul_and_utf8),
+		cmocka_unit_test(test_hostile_million_packages),
+		cmocka_unit_test(test_hostile_many_sections),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
