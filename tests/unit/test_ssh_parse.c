@@ -246,6 +246,195 @@ static void test_debian12(void **state)
 	parsed_free(p);
 }
 
+/* ------------------------------------------------ hand-written captures */
+
+static void test_rhel9(void **state)
+{
+	parsed *p = parse_file("rhel9.txt");
+	const software_fact *s;
+
+	assert_false(p->st.truncated);
+	assert_string_equal(p->st.manager, "rpm");
+	assert_int_equal(p->st.packages, 7);
+	assert_fact(p, "os.family", "Linux");
+	assert_fact(p, "os.name", "Red Hat Enterprise Linux");
+	assert_fact(p, "os.version", "9.3");
+	assert_fact(p, "os.id", "rhel");
+	assert_fact(p, "os.id_like", "fedora");
+	assert_fact(p, "os.kernel", "5.14.0-362.8.1.el9_3.x86_64");
+	assert_fact(p, "host.name", "db01");
+	assert_fact(p, "host.fqdn", "db01.corp.example.com");
+	assert_fact(p, "host.domain", "corp.example.com");
+	assert_fact(p, "hw.vendor", "VMware, Inc.");
+	assert_fact(p, "hw.model", "VMware7,1");
+	assert_fact(p, "hw.serial", "VMware-42 1a 2b 3c 4d 5e 6f 70-81 92 a3 b4 c5 d6 e7 f8");
+	assert_fact(p, "hw.uuid", "421a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8");
+	assert_fact(p, "hw.virtual", "yes");
+	assert_fact(p, "hw.virt_type", "vmware");
+	assert_fact(p, "hw.cpu.count", "2");
+	assert_fact(p, "hw.cpu.cores", "8");
+	assert_fact(p, "hw.cpu.threads", "16");
+	assert_fact(p, "hw.memory_bytes", "33345314816");
+	assert_fact(p, "users.logged_on", "root,alice");
+	assert_fact(p, "os.uptime", "1209600");
+	assert_no_fact(p, "device.type"); /* chassis 1, "Other" */
+	s = find_sw(p, "openssl");
+	assert_non_null(s);
+	assert_string_equal(s->version, "1:3.0.7-24.el9");
+	assert_string_equal(s->vendor, "Red Hat, Inc.");
+	assert_string_equal(s->install_date, "2023-11-17T13:20:15");
+	/* the native glibc keeps its name, the 32-bit twin gets ":i686" */
+	assert_non_null(find_sw(p, "glibc"));
+	assert_non_null(find_sw(p, "glibc:i686"));
+	assert_non_null(find_sw(p, "tzdata"));
+	s = find_sw(p, "gpg-pubkey");
+	assert_non_null(s);
+	assert_null(s->vendor);
+	assert_int_equal(p->h.nservices, 3);
+	assert_string_equal(find_svc(p, IPPROTO_TCP, 5432)->name, "postgres");
+	assert_int_equal(count_hw(p, "storage"), 2);
+	assert_string_equal(find_hw(p, "disk", "sda")->serial, "6000c29a1b2c3d4e5f60718293a4b5c6");
+	parsed_free(p);
+}
+
+static void test_alpine(void **state)
+{
+	parsed *p = parse_file("alpine319.txt");
+	const software_fact *s;
+
+	assert_string_equal(p->st.manager, "apk");
+	assert_int_equal(p->st.packages, 5);
+	assert_fact(p, "os.family", "Linux");
+	assert_fact(p, "os.name", "Alpine Linux");
+	assert_fact(p, "os.version", "3.19.1");
+	assert_fact(p, "os.arch", "aarch64");
+	assert_fact(p, "hw.cpu.model", "Cortex-A72");
+	assert_fact(p, "hw.cpu.threads", "4");
+	assert_no_fact(p, "hw.cpu.count");
+	assert_fact(p, "hw.virtual", "no");
+	assert_no_fact(p, "hw.vendor");
+	assert_no_fact(p, "users.logged_on");
+	s = find_sw(p, "musl");
+	assert_non_null(s);
+	assert_string_equal(s->version, "1.2.4_git20230717-r4");
+	assert_null(s->install_date);
+	assert_null(find_hw(p, "nic", "lo"));
+	assert_string_equal(find_hw(p, "nic", "eth0")->extra, "mac=dc:a6:32:01:02:03;addr=192.168.7.20/24");
+	parsed_free(p);
+}
+
+static void test_freebsd(void **state)
+{
+	parsed *p = parse_file("freebsd14.txt");
+	const software_fact *s;
+
+	assert_string_equal(p->st.manager, "pkg");
+	assert_int_equal(p->st.packages, 4);
+	assert_fact(p, "os.family", "BSD");
+	assert_fact(p, "os.name", "FreeBSD");
+	assert_fact(p, "os.version", "14.0-RELEASE-p5");
+	assert_fact(p, "os.kernel", "14.0-RELEASE-p4");
+	assert_fact(p, "host.name", "fw1");
+	assert_fact(p, "host.domain", "lab.example.net");
+	assert_fact(p, "hw.vendor", "HP");
+	assert_fact(p, "hw.model", "HP EliteDesk 800 G4 DM 35W");
+	assert_fact(p, "hw.serial", "MXL9021ABC");
+	assert_fact(p, "hw.virtual", "no");
+	assert_fact(p, "hw.memory_bytes", "17022164992");
+	assert_fact(p, "os.uptime", "86400");
+	s = find_sw(p, "nginx");
+	assert_non_null(s);
+	assert_string_equal(s->version, "1.24.0_14,3");
+	assert_string_equal(s->install_date, "2023-12-02T00:01:40");
+	assert_null(find_hw(p, "nic", "lo0"));
+	assert_int_equal(p->h.nservices, 3);
+	parsed_free(p);
+}
+
+static void test_macos(void **state)
+{
+	parsed *p = parse_file("macos14.txt");
+
+	assert_string_equal(p->st.manager, "pkgutil");
+	assert_int_equal(p->st.packages, 3);
+	assert_int_equal(p->st.software, 7); /* 3 receipts + 4 apps */
+	assert_fact(p, "os.family", "macOS");
+	assert_fact(p, "os.name", "macOS");
+	assert_fact(p, "os.version", "14.3.1");
+	assert_fact(p, "os.build", "23D60");
+	assert_fact(p, "os.arch", "arm64");
+	assert_fact(p, "host.name", "MacBook-Pro-7");
+	assert_fact(p, "host.fqdn", "MacBook-Pro-7.local");
+	assert_fact(p, "hw.vendor", "Apple Inc.");
+	assert_fact(p, "hw.model", "Mac14,10");
+	assert_fact(p, "hw.family", "MacBook Pro");
+	assert_fact(p, "hw.serial", "C02ZK1ABMD6T");
+	assert_fact(p, "hw.cpu.model", "Apple M2 Pro");
+	assert_fact(p, "hw.cpu.cores", "12");
+	assert_fact(p, "hw.virtual", "no");
+	assert_fact(p, "device.type", "workstation");
+	assert_fact(p, "users.logged_on", "jdoe");
+	assert_string_equal(find_sw(p, "Microsoft Word")->version, "16.81");
+	assert_null(find_sw(p, "Utilities")->version);
+	parsed_free(p);
+}
+
+static void test_windows(void **state)
+{
+	parsed *p = parse_file("windows2022.txt");
+	const software_fact *s;
+
+	assert_false(p->st.truncated);
+	assert_string_equal(p->st.manager, "windows");
+	assert_int_equal(p->st.packages, 4);
+	assert_int_equal(p->st.software, 7); /* 4 programs + 3 hotfixes */
+	assert_fact(p, "os.family", "Windows");
+	assert_fact(p, "os.name", "Microsoft Windows Server 2022 Standard");
+	assert_fact(p, "os.version", "10.0.20348");
+	assert_fact(p, "os.build", "20348.2227");
+	assert_fact(p, "os.edition", "ServerStandard");
+	assert_fact(p, "os.display_version", "21H2");
+	assert_fact(p, "os.arch", "AMD64");
+	assert_fact(p, "device.type", "server");
+	assert_fact(p, "host.name", "FS01");
+	assert_fact(p, "host.fqdn", "fs01.corp.example.com");
+	assert_fact(p, "host.domain", "corp.example.com");
+	assert_fact(p, "hw.vendor", "Microsoft Corporation");
+	assert_fact(p, "hw.model", "Virtual Machine");
+	assert_fact(p, "hw.virtual", "yes");
+	assert_fact(p, "hw.serial", "0000-0017-2231-4433-1234-5678-90");
+	assert_fact(p, "hw.memory_bytes", "17179398144");
+	assert_fact(p, "users.logged_on", "administrator,CORP\\bob");
+	s = find_sw(p, "VMware Tools");
+	assert_non_null(s);
+	assert_string_equal(s->vendor, "VMware, Inc.");
+	assert_string_equal(s->install_date, "2023-11-20");
+	s = find_sw(p, "KB5034129");
+	assert_non_null(s);
+	assert_string_equal(s->vendor, "Microsoft");
+	assert_string_equal(s->install_date, "2024-01-10");
+	assert_null(find_sw(p, "KB5012170")->install_date);
+	assert_string_equal(find_hw(p, "nic", "Ethernet")->extra,
+			    "mac=00:15:5d:0a:0b:0c;addr=10.1.2.30/24,fe80::a1b2:c3d4:e5f6:1234/64");
+	assert_int_equal(find_hw(p, "storage", "C:")->used_bytes, 31457280000LL);
+	assert_int_equal(p->h.nservices, 4);
+	parsed_free(p);
+}
+
+static void test_windows_workgroup(void **state)
+{
+	const char *t = "NETCENSUS-INVENTORY 1\r\n@@ os\r\nkernel\tWindows\r\nhostname\tPC7\r\n"
+			"domain\tWORKGROUP\r\npart-of-domain\tFalse\r\nproduct-type\t1\r\n@@ end\r\n";
+	parsed *p = parse_buf(t, strlen(t));
+
+	assert_int_equal(p->rc, 0);
+	assert_fact(p, "host.name", "PC7");
+	assert_fact(p, "host.workgroup", "WORKGROUP");
+	assert_no_fact(p, "host.fqdn");
+	assert_fact(p, "device.type", "workstation");
+	parsed_free(p);
+}
+
 /* ---------------------------------------------------- the scripts proper */
 
 static void check_same(const char *file, const char *text)
@@ -550,6 +739,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_debian12),
+		cmocka_unit_test(test_rhel9),
+		cmocka_unit_test(test_alpine),
+		cmocka_unit_test(test_freebsd),
+		cmocka_unit_test(test_macos),
+		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_windows_workgroup),
 		cmocka_unit_test(test_script_sh_matches_file),
 		cmocka_unit_test(test_script_ps1_matches_file),
 		cmocka_unit_test(test_script_sh_syntax),
