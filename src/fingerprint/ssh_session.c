@@ -383,7 +383,9 @@ static int sess_open(sess *st, uint16_t port)
 	}
 	if (!st->banner_reported && (banner = libssh2_session_banner_get(st->s)) != NULL) {
 		sess_fact(st, "ssh.server_banner", banner);
-		st->windows_banner = strstr(banner, "OpenSSH_for_Windows") != NULL;
+		/* the software version field, as Win32-OpenSSH sends it
+		 * ("SSH-2.0-OpenSSH_for_Windows_8.1"), not a comment */
+		st->windows_banner = strncmp(banner, "SSH-2.0-OpenSSH_for_Windows", 27) == 0;
 		st->banner_reported = true;
 	}
 	if ((rc = check_hostkey(st)) != 0)

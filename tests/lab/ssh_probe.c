@@ -9,7 +9,7 @@
  *   ssh-probe [-P accept-new|strict|off] [-k KNOWN_HOSTS] [-c COMMAND]
  *             [-s SCRIPT] [-H HEADER] [-m MAX_OUTPUT] [-t CONNECT_MS]
  *             [-a AUTH_MS] [-x COMMAND_MS] [-T HOST_MS] [-j PARALLEL]
- *             [-o OUTDIR] CREDS IP...
+ *             [-W WINDOWS_COMMAND] [-w WINDOWS_SCRIPT] [-o OUTDIR] CREDS IP...
  *   ssh-probe -S ADDR:PORT   a hostile server: send an SSH banner, then nothing
  *
  * Output, per host in command-line order:
@@ -17,7 +17,7 @@
  *   result IP status=S out=N err=N lines=N truncated=0|1 windows=0|1
  *          exit=N hostkey_new=0|1
  * with -o the stdout of each host in OUTDIR/IP.out; on stderr
- * "elapsed_ms=N" and "maxrss_kb=N". Exit 0, or 2 on a usage or load error.
+ * "elapsed_ms=N", "maxrss_kb=N" and "cpu_ms=N" (this process). Exit 0, or 2 on a usage or load error.
  */
 
 #include <netinet/in.h>
@@ -56,7 +56,7 @@ typedef struct {
 static void usage(void)
 {
 	fprintf(stderr, "usage: ssh-probe [-P POLICY] [-k KNOWN_HOSTS] [-c CMD] [-s SCRIPT] "
-			"[-H HEADER] [-m MAX] [-t MS] [-a MS] [-x MS] [-T MS] [-j N] [-o DIR] "
+			"[-H HEADER] [-m MAX] [-t MS] [-a MS] [-x MS] [-T MS] [-j N] [-W CMD] [-w FILE] [-o DIR] "
 			"CREDS IP...\n       ssh-probe -S ADDR:PORT\n");
 	exit(2);
 }
@@ -177,13 +177,13 @@ int main(int argc, char **argv)
 	ssh_known_hosts *kh = NULL;
 	probe_ctx ctx = {0};
 	host_facts **ptrs;
-	const char *script_file = NULL;
-	char *script = NULL;
+	const char *script_file = NULL, *wscript_file = NULL;
+	char *script = NULL, *wscript = NULL;
 	struct timespec t0, t1;
 	struct rusage ru;
 	int opt, r;
 
-	while ((opt = getopt(argc, argv, "P:k:c:s:H:m:t:a:x:T:j:o:S:")) != -1) {
+	while ((opt = getopt(argc, argv, "P:k:c:s:H:m:t:a:x:T:j:o:S:W:w:")) != -1) {
 		switch (opt) {
 		case 'P':
 			if (strcmp(optarg, "accept-new") == 0)
@@ -230,6 +230,12 @@ int main(int argc, char **argv)
 		case 'j':
 			cfg.parallel = (int)num_arg(optarg, 4096, "parallel");
 			break;
+		case 'W':
+			cfg.windows_command = optarg;
+			break;
+		case 'w':
+			wscript_file = optarg;
+			break;
 		case 'o':
 			ctx.outdir = optarg;
 			break;
@@ -247,6 +253,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		cfg.script = script;
+	}
+	if (wscript_file != NULL) {
+		if ((wscript = read_file(wscript_file, &cfg.windows_script_len)) == NULL) {
+			fprintf(stderr, "ssh-probe: cannot read %s\n", wscript_file);
+			return 2;
+		}
+		cfg.windows_script = wscript;
 	}
 	if ((r = credentials_load(argv[optind], &creds)) != 0) {
 		fprintf(stderr, "ssh-probe: %s\n", nc_errmsg(r));
@@ -288,13 +301,16 @@ int main(int argc, char **argv)
 		host_facts_clear(&ctx.hosts[i]);
 	}
 	getrusage(RUSAGE_SELF, &ru);
-	fprintf(stderr, "elapsed_ms=%lld\nmaxrss_kb=%ld\n",
+	fprintf(stderr, "elapsed_ms=%lld\nmaxrss_kb=%ld\ncpu_ms=%lld\n",
 		(long long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000,
-		ru.ru_maxrss);
+		ru.ru_maxrss,
+		(long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+			(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000);
 	free(ctx.hosts);
 	free(ctx.results);
 	free(ptrs);
 	free(script);
+	free(wscript);
 	ssh_known_hosts_free(kh);
 	credentials_free(creds);
 	return 0;
