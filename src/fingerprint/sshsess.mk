@@ -23,3 +23,5 @@ tests_lab_ssh_probe_LDADD = libnetcensus.a $(DEP_LIBS)
 
 TESTS += tests/lab/ssh.test
 EXTRA_DIST += tests/lab/ssh.test
+TESTS += tests/lab/ssh_scan.test
+EXTRA_DIST += tests/lab/ssh_scan.test
