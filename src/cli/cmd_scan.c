@@ -19,7 +19,9 @@
 #include "fingerprint/fingerprint.h"
 #include "fingerprint/rules.h"
 #include "inventory/db.h"
+#include "fingerprint/ssh_session.h"
 #include "inventory/facts_store.h"
+#include "inventory/hostkeys.h"
 #include "inventory/store.h"
 #include "scanner/engine.h"
 #include "scanner/ports.h"
@@ -83,6 +85,10 @@ static void scan_usage(FILE *f)
 		"      --rules DIR         extra recog-format rule files, tried before ours\n"
 		"      --fp-timeout SECS   timeout of each connection step and request (default %.0fs)\n"
 		"      --fp-parallel N     connections open at once (default %d)\n"
+		"      --host-keys POLICY  SSH host keys: accept-new (default), strict or off\n"
+		"      --known-hosts FILE  trust this OpenSSH known_hosts file instead of the\n"
+		"                          keys recorded by earlier scans\n"
+		"      --ssh-parallel N    SSH sessions at once (default 64)\n"
 		"      --discovery-only    find hosts, do not fingerprint them\n"
 		"      --dry-run           build every packet, send nothing, say what would go\n"
 		"\n"
@@ -114,6 +120,9 @@ enum {
 	OPT_RULES,
 	OPT_FP_TIMEOUT,
 	OPT_FP_PARALLEL,
+	OPT_HOST_KEYS,
+	OPT_KNOWN_HOSTS,
+	OPT_SSH_PARALLEL,
 };
 
 static const struct option scan_options[] = {
@@ -142,6 +151,9 @@ static const struct option scan_options[] = {
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "fp-timeout", required_argument, NULL, OPT_FP_TIMEOUT },
 	{ "fp-parallel", required_argument, NULL, OPT_FP_PARALLEL },
+	{ "host-keys", required_argument, NULL, OPT_HOST_KEYS },
+	{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
+	{ "ssh-parallel", required_argument, NULL, OPT_SSH_PARALLEL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -229,7 +241,12 @@ int cmd_scan(int argc, char **argv)
 	rules_t *rules = NULL;
 	fingerprint_result fp = { 0 };
 	double fp_timeout = DEFAULT_FP_TIMEOUT;
-	uint64_t fp_parallel = DEFAULT_FP_PARALLEL;
+	uint64_t fp_parallel = DEFAULT_FP_PARALLEL, ssh_parallel = 64;
+	int host_keys = SSH_HOSTKEYS_ACCEPT_NEW;
+	const char *known_hosts_path = NULL;
+	ssh_known_hosts *known_hosts = NULL;
+	inventory_hostkeys inv_keys;
+	bool inv_keys_init = false;
 	int verbose = 0, c, r, rc = NC_EXIT_ERROR;
 	int64_t scan_id = 0;
 	char command[2048];
@@ -321,6 +338,23 @@ int cmd_scan(int argc, char **argv)
 		case OPT_FP_PARALLEL:
 			r = parse_u64(optarg, 1, 10000, &fp_parallel, "fingerprint parallelism");
 			break;
+		case OPT_HOST_KEYS:
+			if (strcmp(optarg, "accept-new") == 0)
+				host_keys = SSH_HOSTKEYS_ACCEPT_NEW;
+			else if (strcmp(optarg, "strict") == 0 || strcmp(optarg, "yes") == 0)
+				host_keys = SSH_HOSTKEYS_STRICT;
+			else if (strcmp(optarg, "off") == 0 || strcmp(optarg, "no") == 0)
+				host_keys = SSH_HOSTKEYS_OFF;
+			else
+				r = nc_fail(NC_ERR_INVALID,
+					    "bad --host-keys '%s': accept-new, strict or off", optarg);
+			break;
+		case OPT_KNOWN_HOSTS:
+			known_hosts_path = optarg;
+			break;
+		case OPT_SSH_PARALLEL:
+			r = parse_u64(optarg, 1, 4096, &ssh_parallel, "SSH parallelism");
+			break;
 		case OPT_DRY_RUN:
 			cfg.dry_run = true;
 			break;
@@ -373,6 +407,10 @@ int cmd_scan(int argc, char **argv)
 	/* the credentials file is checked before anything is sent */
 	if (creds_path != NULL && (r = credentials_load(creds_path, &creds)) != 0) {
 		cli_error("%s", nc_errmsg(r));
+		goto out;
+	}
+	if (known_hosts_path != NULL && (r = ssh_known_hosts_load(known_hosts_path, &known_hosts)) != 0) {
+		cli_error("cannot read known hosts %s: %s", known_hosts_path, nc_errmsg(r));
 		goto out;
 	}
 	/* and the rules, so a bad --rules DIR stops us before the first packet */
@@ -439,8 +477,20 @@ int cmd_scan(int argc, char **argv)
 			.snmp_workers = 32,
 			.stop = &scan_stop,
 			.notice = scan_notice,
+			.ssh_hostkeys = host_keys,
+			.ssh_parallel = (int)ssh_parallel,
 		};
 		int fpr;
+
+		if (known_hosts != NULL) {
+			fc.ssh_hostkey_check = ssh_known_hosts_check;
+			fc.ssh_hostkey_ctx = known_hosts;
+		} else {
+			inventory_hostkeys_init(&inv_keys, inv, scan_id);
+			inv_keys_init = true;
+			fc.ssh_hostkey_check = inventory_hostkey_check;
+			fc.ssh_hostkey_ctx = &inv_keys;
+		}
 
 		if (!quiet && isatty(STDERR_FILENO))
 			fprintf(stderr, "fingerprinting %zu hosts...\r", results_count(res));
@@ -487,6 +537,9 @@ int cmd_scan(int argc, char **argv)
 	}
 out:
 	fingerprint_result_free(&fp);
+	if (inv_keys_init)
+		inventory_hostkeys_destroy(&inv_keys);
+	ssh_known_hosts_free(known_hosts);
 	rules_free(rules);
 	credentials_free(creds);
 	inventory_close(inv);

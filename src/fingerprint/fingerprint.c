@@ -21,6 +21,9 @@
 #include "fingerprint/netbios.h"
 #include "fingerprint/rules.h"
 #include "fingerprint/snmp.h"
+#include "fingerprint/ssh_parse.h"
+#include "fingerprint/ssh_script.h"
+#include "fingerprint/ssh_session.h"
 #include "util/compat.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -144,6 +147,53 @@ static void *run_snmp(void *arg)
 	return NULL;
 }
 
+/* What one host's SSH session brought back: parse it into its facts. */
+static void on_ssh_output(void *ctx, host_facts *h, ssh_collect_result *res)
+{
+	const fingerprint_config *cfg = ctx;
+	ssh_parse_stats ps;
+	char msg[512], addr[16];
+
+	if (res->hostkey_changed && cfg->notice != NULL) {
+		snprintf(msg, sizeof(msg),
+			 "WARNING: the SSH host key of %s has changed (now %s %s); no credential "
+			 "was offered to it (see `netcensus show %s`)",
+			 format_ipv4(h->ip, addr, sizeof(addr)), res->hostkey_type, res->hostkey_fp,
+			 addr);
+		cfg->notice(msg);
+	}
+	if (res->status != SSH_ST_OK || res->out == NULL)
+		return;
+	memset(&ps, 0, sizeof(ps));
+	if (ssh_parse_inventory(res->out, res->outlen, h, &ps) != 0)
+		host_facts_addf(h, FACT_SRC_SSH, 100, "ssh.shell_error", "%s",
+				nc_errmsg(NC_ERR_INVALID));
+}
+
+static void *run_ssh(void *arg)
+{
+	stage *s = arg;
+	ssh_collect_config sc;
+	char *ps_command = NULL;
+	const char *script = ssh_script_sh();
+
+	memset(&sc, 0, sizeof(sc));
+	sc.hostkeys = (ssh_hostkey_policy)s->cfg->ssh_hostkeys;
+	sc.hostkey_check = s->cfg->ssh_hostkey_check;
+	sc.hostkey_ctx = s->cfg->ssh_hostkey_ctx;
+	sc.command = "sh -s";
+	sc.script = script;
+	sc.script_len = strlen(script);
+	if (ssh_script_powershell_command(&ps_command) == 0)
+		sc.windows_command = ps_command;
+	sc.parallel = s->cfg->ssh_parallel;
+	ssh_collect_config_defaults(&sc);
+	s->rc = ssh_collect_all(&sc, s->cfg->creds, s->hosts, s->n, on_ssh_output,
+				(void *)s->cfg);
+	free(ps_command);
+	return NULL;
+}
+
 static void *run_netbios(void *arg)
 {
 	stage *s = arg;
@@ -185,9 +235,9 @@ int fingerprint_run(const fingerprint_config *cfg, results_t *disc, fingerprint_
 	host_result *const *hosts = results_sorted(disc, &n);
 	macvendor_db *mvdb = NULL;
 	const rules_t *rules = cfg->rules;
-	stage banners = { 0 }, snmp = { 0 }, nb = { 0 };
-	pthread_t tb, ts, tn;
-	bool b_started = false, s_started = false, n_started = false;
+	stage banners = { 0 }, snmp = { 0 }, nb = { 0 }, ssh = { 0 };
+	pthread_t tb, ts, tn, th;
+	bool b_started = false, s_started = false, n_started = false, h_started = false;
 	uint16_t *ports = NULL;
 	int r = NC_ERR_INTERNAL;
 
@@ -283,6 +333,12 @@ int fingerprint_run(const fingerprint_config *cfg, results_t *disc, fingerprint_
 	if (cfg->creds != NULL && cfg->creds->nsnmp > 0 && snmp.n > 0)
 		s_started = pthread_create(&ts, NULL, run_snmp, &snmp) == 0;
 	n_started = pthread_create(&tn, NULL, run_netbios, &nb) == 0;
+	if (cfg->creds != NULL && cfg->creds->nssh > 0) {
+		ssh.cfg = cfg;
+		ssh.hosts = out->hosts;
+		ssh.n = out->n;
+		h_started = pthread_create(&th, NULL, run_ssh, &ssh) == 0;
+	}
 	if (!b_started)
 		run_banners(&banners);
 	if (!n_started)
@@ -295,6 +351,8 @@ out:
 		pthread_join(ts, NULL);
 	if (n_started)
 		pthread_join(tn, NULL);
+	if (h_started)
+		pthread_join(th, NULL);
 	if (r == 0 && banners.rc != 0) {
 		log_warn("banners: %s", nc_errmsg(banners.rc));
 	}

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fingerprint/facts.h"
 #include "scanner/results.h"
@@ -26,6 +27,13 @@ typedef struct {
 	int timeout_ms;              /* per connection step / SNMP request */
 	int max_connections;         /* banner connections open at once */
 	int snmp_workers;            /* SNMP threads */
+	/* SSH inventory ([ssh] sections of creds): host-key policy and store */
+	int ssh_hostkeys;            /* ssh_hostkey_policy */
+	int (*ssh_hostkey_check)(void *ctx, uint32_t ip, uint16_t port, const char *key_type,
+				 const char *fp, const uint8_t *key, size_t keylen, char *old_fp,
+				 size_t old_fp_size);
+	void *ssh_hostkey_ctx;
+	int ssh_parallel;            /* SSH sessions at once */
 	volatile sig_atomic_t *stop;
 	void (*notice)(const char *msg); /* one-line notices for the user */
 } fingerprint_config;
