@@ -182,6 +182,7 @@ static void *run_ssh(void *arg)
 	sc.hostkey_check = s->cfg->ssh_hostkey_check;
 	sc.hostkey_ctx = s->cfg->ssh_hostkey_ctx;
 	sc.command = "sh -s";
+	sc.sudo_command = "NETCENSUS_SUDO=1 sh -s";
 	sc.script = script;
 	sc.script_len = strlen(script);
 	if (ssh_script_powershell_command(&ps_command) == 0)

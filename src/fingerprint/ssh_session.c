@@ -756,7 +756,11 @@ static int run_collection(sess *st)
 		r = run_command(st, cfg->windows_command, cfg->windows_script,
 				cfg->windows_script_len);
 	} else {
-		r = run_command(st, cfg->command, cfg->script, cfg->script_len);
+		const char *cmd = res->cred != NULL && res->cred->sudo && cfg->sudo_command != NULL
+					  ? cfg->sudo_command
+					  : cfg->command;
+
+		r = run_command(st, cmd, cfg->script, cfg->script_len);
 		if (r == 0 && !res->truncated && says_not_recognized(res)) {
 			if (!res->remote_windows) {
 				res->remote_windows = true;

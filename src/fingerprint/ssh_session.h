@@ -105,6 +105,10 @@ typedef struct {
 
 	/* The command line and the script written to its stdin, then EOF. */
 	const char *command;     /* default "sh -s" */
+	/* Used instead of command when the credential that logged in has
+	 * sudo = yes (e.g. "NETCENSUS_SUDO=1 sh -s": the script then uses
+	 * `sudo -n` for its few root-only reads; never a password). NULL: command. */
+	const char *sudo_command;
 	const void *script;
 	size_t script_len;
 	/*
