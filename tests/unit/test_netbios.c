@@ -526,9 +526,9 @@ static void test_query_answered(void **state)
 		skip();
 	host_facts_init(&h, LO1);
 	t0 = ms_now();
-	assert_int_equal(netbios_query_port(hosts, 1, 2000, port), 0);
-	/* everyone answered: no waiting out the timeout */
-	assert_true(ms_now() - t0 < 1500);
+	assert_int_equal(netbios_query_port(hosts, 1, 10000, port), 0);
+	/* everyone answered: no waiting out the (10 s) timeout */
+	assert_true(ms_now() - t0 < 9000);
 	responder_stop(&r);
 	assert_int_equal(atomic_load(&r.seen), 1);
 	assert_true(has_fact(&h, "host.name", "NCLABSMB"));
@@ -577,12 +577,13 @@ static void test_query_silent_and_answered(void **state)
 	host_facts_init(&a, LO1);
 	host_facts_init(&b, LO3); /* nobody listens there: ICMP port unreachable */
 	t0 = ms_now();
-	assert_int_equal(netbios_query_port(hosts, 2, 200, port), 0);
+	assert_int_equal(netbios_query_port(hosts, 2, 5000, port), 0);
 	took = ms_now() - t0;
 	responder_stop(&r);
-	/* the unreachable host is done at once (IP_RECVERR), not after two
-	 * rounds of timeouts */
-	assert_true(took < 150);
+	/* the unreachable host is done when its ICMP error arrives
+	 * (IP_RECVERR), not after the 2 x 5 s of waiting for an answer: the
+	 * call returns before even one timeout could have passed */
+	assert_true(took < 5000);
 	assert_int_equal(atomic_load(&r.seen), 1); /* the answered host is not asked again */
 	assert_true(has_fact(&a, "host.name", "NCLABSMB"));
 	assert_int_equal(b.nfacts, 0);
