@@ -31,12 +31,13 @@ demo: netcensus$(EXEEXT) tests/lab/lab-listen$(EXEEXT)
 	@if bash $(top_srcdir)/tests/lab/lab.sh status $(DEMO_PREFIX); then \
 		echo "demo lab $(DEMO_PREFIX) is already up"; \
 	else \
-		echo "building demo lab $(DEMO_PREFIX) (FARM_LIVE=64)"; \
+		echo "building demo lab $(DEMO_PREFIX) (FARM_LIVE=64, with the services segment)"; \
 		FARM_LIVE=64 LAB_LISTEN=$(abs_top_builddir)/tests/lab/lab-listen \
-			bash $(top_srcdir)/tests/lab/lab.sh up $(DEMO_PREFIX) || exit 1; \
+			bash $(top_srcdir)/tests/lab/lab.sh up $(DEMO_PREFIX) services || exit 1; \
 	fi
 	ip netns exec $(DEMO_PREFIX)-scan ./netcensus$(EXEEXT) scan --db ./netcensus.db \
-		--rate 100000 198.18.1.0/24 198.19.0.0/16
+		-c /run/netcensus-lab/$(DEMO_PREFIX)/creds.conf \
+		--rate 100000 198.18.1.0/24 198.18.4.0/24 198.19.0.0/16
 	./netcensus$(EXEEXT) hosts --db ./netcensus.db
 	@echo
 	@echo "The demo lab is still up; remove it with: $(top_srcdir)/tests/lab/lab.sh down $(DEMO_PREFIX)"
