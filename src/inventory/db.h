@@ -15,6 +15,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #define INVENTORY_SCHEMA_VERSION 2
 
@@ -34,5 +35,27 @@ void inventory_close(inventory_t *inv);
 /* The underlying handle, for store.c/query.c only. */
 sqlite3 *inventory_sqlite(inventory_t *inv);
 const char *inventory_path(const inventory_t *inv);
+
+/*
+ * Internal to src/inventory: db.c defines these for store.c, facts_store.c
+ * and query.c.
+ */
+
+/* Take the writer lock on "<db>.lock", polling every 100 ms for up to
+ * wait_s seconds: 0, NC_ERR_BUSY (no detail: the caller says who holds it),
+ * NC_ERR_IO or NC_ERR_INVALID (read-only handle, lock already held). */
+int inventory_lock(inventory_t *inv, double wait_s);
+/* Release it if held; inventory_close() does this too. */
+void inventory_unlock(inventory_t *inv);
+bool inventory_locked(const inventory_t *inv);
+/* Run constant SQL (transaction control, DDL): never SQL with values. */
+int inventory_exec(inventory_t *inv, const char *sql, const char *what);
+/* nc_fail(NC_ERR_DB, ...) naming the database, what failed, SQLite's text. */
+int inventory_fail(const inventory_t *inv, const char *what);
+/* Is scan_id there and still "running"? status_q is a prepared
+ * "SELECT status FROM scans WHERE id = ?1" (reset after use). 0,
+ * NC_ERR_NOT_FOUND or NC_ERR_INVALID with a detail, NC_ERR_DB. Defined in
+ * store.c. */
+int inventory_check_running(inventory_t *inv, sqlite3_stmt *status_q, int64_t scan_id);
 
 #endif

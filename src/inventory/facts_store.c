@@ -130,25 +130,6 @@ static const char *proto_text(uint8_t proto, char *buf, size_t len)
 	return buf;
 }
 
-/* The scan must exist and still be running. */
-static int check_running(inventory_t *inv, sqlite3_stmt *q, int64_t scan_id)
-{
-	int rc, r = 0;
-
-	sqlite3_bind_int64(q, 1, scan_id);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_DONE)
-		r = nc_fail(NC_ERR_NOT_FOUND, "database %s has no scan %lld", inventory_path(inv),
-			    (long long)scan_id);
-	else if (rc != SQLITE_ROW)
-		r = inventory_fail(inv, "reading the scan");
-	else if (strcmp((const char *)sqlite3_column_text(q, 0), "running") != 0)
-		r = nc_fail(NC_ERR_INVALID, "scan %lld in %s is %s, not running",
-			    (long long)scan_id, inventory_path(inv), sqlite3_column_text(q, 0));
-	sqlite3_reset(q);
-	return r;
-}
-
 /* The id this scan recorded for the address, 0 when it recorded none. */
 static int lookup_host(inventory_t *inv, sqlite3_stmt *q, int64_t scan_id, uint32_t ip,
 		       int64_t *host_id)
@@ -325,7 +306,7 @@ int inventory_record_facts(inventory_t *inv, int64_t scan_id, host_facts *const 
 	if ((r = inventory_exec(inv, "BEGIN IMMEDIATE", "starting to record fingerprints")) != 0)
 		goto out;
 	in_txn = true;
-	if ((r = check_running(inv, st[WS_SCAN_STATUS], scan_id)) != 0)
+	if ((r = inventory_check_running(inv, st[WS_SCAN_STATUS], scan_id)) != 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		int64_t host_id = 0;

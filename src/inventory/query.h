@@ -102,24 +102,6 @@ const char *query_time_local(double epoch, char *buf, size_t len);
  * (at least 21 bytes); "-" for 0. Returns buf. */
 const char *query_time_iso8601(double epoch, char *buf, size_t len);
 
-/*
- * Internal to src/inventory (db.c defines these for store.c and query.c).
- * They belong in db.h beside inventory_sqlite(); they live here only until
- * that header can be changed.
- */
-
-/* Take the writer lock on "<db>.lock", polling every 100 ms for up to
- * wait_s seconds: 0, NC_ERR_BUSY (no detail: the caller says who holds it),
- * NC_ERR_IO or NC_ERR_INVALID (read-only handle, lock already held). */
-int inventory_lock(inventory_t *inv, double wait_s);
-/* Release it if held; inventory_close() does this too. */
-void inventory_unlock(inventory_t *inv);
-bool inventory_locked(const inventory_t *inv);
-/* Run constant SQL (transaction control, DDL): never SQL with values. */
-int inventory_exec(inventory_t *inv, const char *sql, const char *what);
-/* nc_fail(NC_ERR_DB, ...) naming the database, what failed, SQLite's text. */
-int inventory_fail(const inventory_t *inv, const char *what);
-
 /* For the readers in src/inventory (query.c defines these): a copy of a
  * text column with control characters replaced by '?' as above (*out =
  * NULL for SQL NULL; 0 or NC_ERR_NOMEM), and an integer column, or absent

@@ -248,8 +248,7 @@ static void observation_init(observation *o, const host_result *h)
 	o->seen_at = h->first_seen > 0 ? h->first_seen : time_wall();
 }
 
-/* The scan must exist and still be running. */
-static int check_running(inventory_t *inv, sqlite3_stmt *q, int64_t scan_id)
+int inventory_check_running(inventory_t *inv, sqlite3_stmt *q, int64_t scan_id)
 {
 	int rc, r = 0;
 
@@ -292,7 +291,7 @@ int inventory_record_results(inventory_t *inv, int64_t scan_id, results_t *res)
 	if ((r = inventory_exec(inv, "BEGIN IMMEDIATE", "starting to record results")) != 0)
 		goto out;
 	in_txn = true;
-	if ((r = check_running(inv, st[ST_SCAN_STATUS], scan_id)) != 0)
+	if ((r = inventory_check_running(inv, st[ST_SCAN_STATUS], scan_id)) != 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		observation o;
