@@ -126,25 +126,20 @@ static void start(cscan *c, uint32_t ip, uint16_t port, bool port_scan)
 	sa.sin_addr.s_addr = htonl(ip);
 	sa.sin_port = htons(port);
 	c->stats->packets_sent++;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno == EINPROGRESS) {
-		c->slots[i].fd = fd;
-		c->slots[i].ip = ip;
-		c->slots[i].port = port;
-		c->slots[i].port_scan = port_scan;
-		c->slots[i].deadline_ns = time_mono_ns() + c->timeout_ns;
-		c->inflight++;
-		ev.data.u32 = (uint32_t)i;
-		if (epoll_ctl(c->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
-			finish(c, &c->slots[i], errno);
-		return;
-	}
 	c->slots[i].fd = fd;
 	c->slots[i].ip = ip;
 	c->slots[i].port = port;
 	c->slots[i].port_scan = port_scan;
+	c->slots[i].deadline_ns = time_mono_ns() + c->timeout_ns;
 	c->inflight++;
-	epoll_ctl(c->ep, EPOLL_CTL_ADD, fd, &ev);
-	finish(c, &c->slots[i], errno);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS) {
+		/* refused (or unreachable) at once: that is the answer */
+		finish(c, &c->slots[i], errno);
+		return;
+	}
+	ev.data.u32 = (uint32_t)i;
+	if (epoll_ctl(c->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
+		finish(c, &c->slots[i], errno);
 }
 
 static void drain(cscan *c)
