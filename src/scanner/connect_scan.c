@@ -148,6 +148,33 @@ static void drain(cscan *c)
 		poll_once(c, 10);
 }
 
+/*
+ * Our connect() calls made the kernel ARP for every on-link target; the
+ * ones that answered since the scan began (elapsed_ns) are in its
+ * neighbour table even if they drop every TCP packet. That gives them
+ * (and their MACs) back to us. Read after every pass, so an entry the
+ * kernel ages or evicts during a long scan is not lost.
+ */
+static void harvest_neighbours(cscan *c, uint64_t elapsed_ns)
+{
+	netif_neighbour *nb;
+	size_t nn;
+
+	if (netif_neigh_confirmed(elapsed_ns / 1000000u + 1000u, &nb, &nn) != 0)
+		return;
+	for (size_t i = 0; i < nn; i++) {
+		netif_path path;
+
+		if (!targets_contains(c->cfg->targets, nb[i].ip) ||
+		    netif_route(c->net, nb[i].ip, 0, &path) != 0 || !path.on_link ||
+		    path.iface->ifindex != nb[i].ifindex)
+			continue;
+		results_record(c->res, nb[i].ip, REASON_ARP_RESPONSE, 0, -1, nb[i].mac,
+			       MAC_SRC_NEIGHBOUR, true);
+	}
+	free(nb);
+}
+
 static void discovery_ports(const engine_config *cfg, port_list *out)
 {
 	/* the SYN and ACK probe ports, merged */
@@ -174,6 +201,7 @@ int connect_scan_run(const engine_config *cfg, const netif_table *net, results_t
 	struct rlimit rl;
 	uint64_t n = targets_count(cfg->targets);
 	port_list dports;
+	uint64_t t0;
 	int r = NC_ERR_INTERNAL;
 
 	discovery_ports(cfg, &dports);
@@ -201,7 +229,7 @@ int connect_scan_run(const engine_config *cfg, const netif_table *net, results_t
 		r = nc_fail(NC_ERR_SYS, "epoll: %s", strerror(errno));
 		goto out;
 	}
-	rate_init(&c.bucket, cfg->rate, 1, time_mono_ns());
+	rate_init(&c.bucket, cfg->rate, 1, t0 = time_mono_ns());
 
 	for (int pass = 0; pass <= cfg->retries && !stopped(&c); pass++) {
 		permute_t perm;
@@ -225,29 +253,8 @@ int connect_scan_run(const engine_config *cfg, const netif_table *net, results_t
 				start(&c, ip, dports.ports[p], false);
 		}
 		drain(&c);
-	}
-	/*
-	 * Our connect() calls made the kernel ARP for every on-link target;
-	 * the ones that answered are REACHABLE in its neighbour table even if
-	 * they drop every TCP packet. That gives them (and MACs) back to us.
-	 */
-	if (!stopped(&c)) {
-		netif_neighbour *nb;
-		size_t nn;
-
-		if (netif_neigh_reachable(&nb, &nn) == 0) {
-			for (size_t i = 0; i < nn; i++) {
-				netif_path path;
-
-				if (!targets_contains(cfg->targets, nb[i].ip) ||
-				    netif_route(net, nb[i].ip, 0, &path) != 0 || !path.on_link ||
-				    path.iface->ifindex != nb[i].ifindex)
-					continue;
-				results_record(res, nb[i].ip, REASON_ARP_RESPONSE, 0, -1, nb[i].mac,
-					       MAC_SRC_NEIGHBOUR, true);
-			}
-			free(nb);
-		}
+		if (!stopped(&c))
+			harvest_neighbours(&c, time_mono_ns() - t0);
 	}
 	if (cfg->scan_ports.n > 0 && !stopped(&c)) {
 		size_t nh;

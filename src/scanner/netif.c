@@ -385,6 +385,7 @@ int netif_neigh_lookup(int ifindex, uint32_t ip, uint8_t mac[6])
 struct neigh_list {
 	netif_neighbour *v;
 	size_t n, cap;
+	uint64_t max_age_ms, ticks_per_s;
 };
 
 static int neigh_all_cb(const struct nlmsghdr *h, void *arg)
@@ -394,10 +395,10 @@ static int neigh_all_cb(const struct nlmsghdr *h, void *arg)
 	int len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
 	const struct rtattr *a;
 	netif_neighbour nb = { .ifindex = m->ndm_ifindex };
-	bool have_ip = false, have_mac = false;
+	bool have_ip = false, have_mac = false, recent = false;
 
 	if (h->nlmsg_type != RTM_NEWNEIGH || m->ndm_family != AF_INET ||
-	    !(m->ndm_state & NUD_REACHABLE))
+	    !(m->ndm_state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE)))
 		return 0;
 	for (a = (const struct rtattr *)((const char *)m + NLMSG_ALIGN(sizeof(*m))); RTA_OK(a, len);
 	     a = RTA_NEXT(a, len)) {
@@ -407,8 +408,21 @@ static int neigh_all_cb(const struct nlmsghdr *h, void *arg)
 		} else if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6) {
 			memcpy(nb.mac, RTA_DATA(a), 6);
 			have_mac = true;
+		} else if (a->rta_type == NDA_CACHEINFO &&
+			   RTA_PAYLOAD(a) >= sizeof(struct nda_cacheinfo)) {
+			struct nda_cacheinfo ci;
+
+			/* ndm_confirmed: clock ticks since the neighbour last answered */
+			memcpy(&ci, RTA_DATA(a), sizeof(ci));
+			recent = (uint64_t)ci.ndm_confirmed * 1000u / l->ticks_per_s <=
+				 l->max_age_ms;
 		}
 	}
+	/* REACHABLE is confirmed by definition; a STALE/DELAY/PROBE entry
+	 * counts when it answered within max_age_ms (an entry can go stale
+	 * while a slow scan still runs) */
+	if (!(m->ndm_state & NUD_REACHABLE) && !recent)
+		return 0;
 	if (!have_ip || !have_mac)
 		return 0;
 	if (nc_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v), 64) != 0)
@@ -417,10 +431,13 @@ static int neigh_all_cb(const struct nlmsghdr *h, void *arg)
 	return 0;
 }
 
-int netif_neigh_reachable(netif_neighbour **out, size_t *n_out)
+int netif_neigh_confirmed(uint64_t max_age_ms, netif_neighbour **out, size_t *n_out)
 {
-	struct neigh_list l = { 0 };
+	struct neigh_list l = { .max_age_ms = max_age_ms };
+	long tck = sysconf(_SC_CLK_TCK);
 	int r;
+
+	l.ticks_per_s = tck > 0 ? (uint64_t)tck : 100;
 
 	*out = NULL;
 	*n_out = 0;

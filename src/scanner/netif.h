@@ -81,9 +81,10 @@ typedef struct {
 	uint8_t mac[6];
 } netif_neighbour;
 
-/* Every REACHABLE IPv4 neighbour, for the unprivileged fallback.
- * *out = NULL first; caller frees. */
-int netif_neigh_reachable(netif_neighbour **out, size_t *n_out);
+/* Every IPv4 neighbour that answered the kernel's ARP in the last
+ * max_age_ms (REACHABLE, or STALE/DELAY/PROBE confirmed that recently),
+ * for the unprivileged fallback. *out = NULL first; caller frees. */
+int netif_neigh_confirmed(uint64_t max_age_ms, netif_neighbour **out, size_t *n_out);
 
 /*
  * Resolve ip on iface with our own ARP requests (tries times, timeout_ms
