@@ -17,3 +17,10 @@ EXTRA_DIST += tests/cli/export.test
 # A real scan of the lab, every format exported and validated (root).
 TESTS += tests/lab/export.test
 EXTRA_DIST += tests/lab/export.test
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_export
+TESTS += tests/unit/test_export
+tests_unit_test_export_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_export_LDADD = $(UNIT_LDADD)
+endif
