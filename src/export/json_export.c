@@ -9,11 +9,13 @@
  * the whole fleet.
  *
  * Software is where the rows are (300 packages a host is common), and a
- * jansson object per package costs a dozen allocations.  So a host's
- * object is built without its packages and dumped, and the packages are
- * dumped after it through one reused package object whose values are
- * replaced row by row; the text is the same as json_hosts_detail() would
- * give, member for member.  Every value still goes through jansson.
+ * jansson object per package costs a dozen allocations and a walk of its
+ * hash table to dump.  So a host's object is built without its packages
+ * and dumped, and the packages follow it: their member names are constant
+ * text, and each value that needs encoding is encoded by jansson through
+ * one reused string (append_value()).
+ * The text is the same as json_hosts_detail() would give, member for
+ * member (tests/cli/export.test compares the two).
  * A host's text is gathered in one buffer and written at once.
  */
 
@@ -36,7 +38,7 @@ typedef struct {
 	const export_request *req;
 	char *buf; /* the text of the current host, written by flush() */
 	size_t len, cap;
-	json_t *package; /* the reused package object (or --jsonl software row) */
+	json_t *scratch; /* a string reused for every software value */
 	int nomem;	 /* an allocation failed while appending */
 } json_out;
 
@@ -53,10 +55,6 @@ static const struct {
     {"software", SCAN_ITER_SOFTWARE, EXPORT_WHAT_SOFTWARE},
     {"evidence", SCAN_ITER_FACTS, EXPORT_WHAT_ALL},
 };
-
-/* The members of a package, as json_hosts.c's software_object() writes them. */
-static const char *const package_keys[] = {"name", "version", "vendor", "install_date",
-					   "source"};
 
 static bool wanted(export_what what, const char *member)
 {
@@ -178,39 +176,52 @@ static json_t *fallback_string(const char *s)
 	return v;
 }
 
-/* o[key] = s (null for NULL), reusing the string already there. */
-static int set_text(json_t *o, const char *key, const char *s)
+/*
+ * s as a JSON string value (null for NULL).  Printable ASCII without '"'
+ * or '\\' is its own encoding and is copied between quotes, byte for byte
+ * what jansson would write; anything else is encoded by jansson, through
+ * the one reused string j->scratch.
+ */
+static void append_value(json_out *j, const char *s)
 {
-	json_t *v;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
 
-	if (s == NULL)
-		return json_object_set(o, key, json_null());
-	v = json_object_get(o, key);
-	if (json_is_string(v) && json_string_set(v, s) == 0)
-		return 0;
-	return json_object_set_new(o, key, fallback_string(s));
+	if (s == NULL) {
+		append(j, "null", 4);
+		return;
+	}
+	for (n = 0; p[n] >= 0x20 && p[n] < 0x7f && p[n] != '"' && p[n] != '\\'; n++)
+		;
+	if (p[n] == '\0') {
+		if (!reserve(j, n + 2))
+			return;
+		j->buf[j->len++] = '"';
+		memcpy(j->buf + j->len, s, n);
+		j->len += n;
+		j->buf[j->len++] = '"';
+		j->buf[j->len] = '\0';
+		return;
+	}
+	if (json_string_set(j->scratch, s) == 0)
+		append_json(j, j->scratch);
+	else
+		append_new(j, fallback_string(s)); /* not UTF-8: as json_hosts.c */
 }
 
-/* The package object's values from one software row. */
-static int fill_package(json_t *p, const software_row *s)
+/* The members of a package, "name":...,"source":..., in json_hosts.c's
+ * software_object() order. */
+static void append_package_members(json_out *j, const software_row *s)
 {
+	static const char *const keys[] = {"\"name\":", ",\"version\":", ",\"vendor\":",
+					   ",\"install_date\":", ",\"source\":"};
 	const char *const values[] = {s->name, s->version, s->vendor, s->install_date, s->source};
-	int bad = 0;
 
-	_Static_assert(ARRAY_SIZE(values) == ARRAY_SIZE(package_keys), "package members");
-	for (size_t i = 0; i < ARRAY_SIZE(values); i++)
-		bad |= set_text(p, package_keys[i], values[i]);
-	return bad;
-}
-
-/* {"name": null, ...}: the members in order, for fill_package(). */
-static int add_package_keys(json_t *p)
-{
-	int bad = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(package_keys); i++)
-		bad |= json_object_set(p, package_keys[i], json_null());
-	return bad;
+	_Static_assert(ARRAY_SIZE(values) == ARRAY_SIZE(keys), "package members");
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		append_str(j, keys[i]);
+		append_value(j, values[i]);
+	}
 }
 
 /* ---- hosts ---------------------------------------------------------------- */
@@ -260,12 +271,9 @@ static void append_host(json_out *j, const host_detail *d, bool scan_id, json_t 
 		snprintf(head, sizeof(head), ",\"software\":{\"count\":%zu,\"packages\":[", d->nsoftware);
 		append_str(j, head);
 		for (size_t i = 0; i < d->nsoftware && !j->nomem; i++) {
-			if (i > 0)
-				append(j, ",", 1);
-			if (fill_package(j->package, &d->software[i]) != 0)
-				j->nomem = 1;
-			else
-				append_json(j, j->package);
+			append(j, i > 0 ? ",{" : "{", i > 0 ? 2 : 1);
+			append_package_members(j, &d->software[i]);
+			append(j, "}", 1);
 		}
 		append_str(j, "]}");
 	}
@@ -310,7 +318,8 @@ static void append_rows(json_out *j, const host_detail *d)
 	host_detail without = *d;
 	json_t *host, *identity, *v, *list;
 	const char *kind;
-	size_t i;
+	char head[48], *prefix;
+	size_t i, start;
 
 	without.nsoftware = 0; /* written below through the reused row object */
 	without.nfacts = 0;
@@ -337,18 +346,28 @@ static void append_rows(json_out *j, const host_detail *d)
 			json_decref(k);
 		}
 		break;
-	default: /* software: the reused row object, like the document's packages */
-		if (json_object_set(j->package, "address", json_object_get(identity, "address")) ||
-		    json_object_set(j->package, "hostname", json_object_get(identity, "hostname"))) {
+	default: /* software, written like the document's packages */
+		/* {"scan_id":N,"address":...,"hostname":..., rendered once a host,
+		 * at the end of the buffer, then copied in front of each row */
+		snprintf(head, sizeof(head), "{\"scan_id\":%lld,\"address\":",
+			 (long long)j->req->scan->id);
+		start = j->len;
+		append_str(j, head);
+		append_json(j, json_object_get(identity, "address"));
+		append_str(j, ",\"hostname\":");
+		append_json(j, json_object_get(identity, "hostname"));
+		append(j, ",", 1);
+		if (j->nomem || (prefix = strndup(j->buf + start, j->len - start)) == NULL) {
 			j->nomem = 1;
 			break;
 		}
+		j->len = start;
 		for (i = 0; i < d->nsoftware && !j->nomem; i++) {
-			if (fill_package(j->package, &d->software[i]) != 0)
-				j->nomem = 1;
-			append_json(j, j->package);
-			append(j, "\n", 1);
+			append_str(j, prefix);
+			append_package_members(j, &d->software[i]);
+			append(j, "}\n", 2);
 		}
+		free(prefix);
 		break;
 	}
 	json_decref(host);
@@ -357,27 +376,6 @@ static void append_rows(json_out *j, const host_detail *d)
 static bool row_lines(const export_request *req)
 {
 	return req->jsonl && req->what != EXPORT_WHAT_HOSTS && req->what != EXPORT_WHAT_ALL;
-}
-
-/* The reused object of packages, or of --jsonl software rows (with the
- * scan and host in front). */
-static json_t *package_object(const export_request *req)
-{
-	json_t *p = json_object();
-	int bad = p == NULL;
-
-	if (p != NULL && row_lines(req)) {
-		bad |= json_object_set_new(p, "scan_id", json_integer(req->scan->id));
-		bad |= json_object_set(p, "address", json_null());
-		bad |= json_object_set(p, "hostname", json_null());
-	}
-	if (p != NULL)
-		bad |= add_package_keys(p);
-	if (bad) {
-		json_decref(p);
-		return NULL;
-	}
-	return p;
 }
 
 /* One host: an element of the document's array, or lines of JSON Lines. */
@@ -424,7 +422,7 @@ int json_export(const export_request *req)
 	char tail[64];
 	int rc, r;
 
-	if ((j.package = package_object(req)) == NULL) {
+	if ((j.scratch = json_string("")) == NULL) {
 		r = fail_nomem();
 		goto out;
 	}
@@ -445,7 +443,7 @@ int json_export(const export_request *req)
 	}
 out:
 	scan_iter_close(it);
-	json_decref(j.package);
+	json_decref(j.scratch);
 	free(j.buf);
 	return r;
 }
