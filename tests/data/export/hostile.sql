@@ -10,9 +10,15 @@
 -- structure but not valid (a surrogate, an overlong '/'), which the
 -- exporters must replace; real non-ASCII text, which must survive; and
 -- facts whose keys name secrets, which must never be exported.
+-- Scan 4 failed before it saw anything: an export of it is empty but valid.
 
 PRAGMA foreign_keys = ON;
 BEGIN;
+
+INSERT INTO scans (id, started_at, finished_at, status, targets, target_count, command, pid,
+                   hosts_up, packets_sent, replies, unprivileged, note) VALUES
+  (4, 1699995000, 1699995001, 'failed', '198.18.2.0/24', 256, 'netcensus scan 198.18.2.0/24',
+   250, NULL, NULL, NULL, 1, 'interface went away <&>');
 
 INSERT INTO hosts (id, mac, address, first_seen, last_seen, first_scan, last_scan) VALUES
   (4, '02:00:c6:12:01:28', '198.18.1.40', 1700000004, 1700000004, 2, 2);
