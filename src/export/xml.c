@@ -44,6 +44,13 @@ static int close_cb(void *ctx)
 	return fflush((FILE *)ctx) == 0 ? 0 : -1;
 }
 
+/* libxml2 would print its own "I/O error" lines; xml_export() reports. */
+static void quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
 static const xmlChar *X(const char *s)
 {
 	return (const xmlChar *)s;
@@ -346,11 +353,15 @@ int xml_export(const export_request *req)
 	int rc, r = NC_ERR_INTERNAL;
 	bool bad;
 
-	if ((buf = xmlOutputBufferCreateIO(write_cb, close_cb, req->out, NULL)) == NULL)
-		return nc_fail(NC_ERR_NOMEM, "out of memory starting the XML writer");
+	xmlSetGenericErrorFunc(NULL, quiet);
+	if ((buf = xmlOutputBufferCreateIO(write_cb, close_cb, req->out, NULL)) == NULL) {
+		r = nc_fail(NC_ERR_NOMEM, "out of memory starting the XML writer");
+		goto out;
+	}
 	if ((x.w = xmlNewTextWriter(buf)) == NULL) {
 		xmlOutputBufferClose(buf);
-		return nc_fail(NC_ERR_NOMEM, "out of memory starting the XML writer");
+		r = nc_fail(NC_ERR_NOMEM, "out of memory starting the XML writer");
+		goto out;
 	}
 	bad = xmlTextWriterSetIndent(x.w, 1) < 0 ||
 	      xmlTextWriterSetIndentString(x.w, X("  ")) < 0 ||
@@ -383,7 +394,9 @@ write_error:
 			    ferror(req->out) ? strerror(errno) : "XML writer error");
 out:
 	scan_iter_close(it);
-	xmlFreeTextWriter(x.w); /* closes buf, which flushes req->out */
+	if (x.w != NULL)
+		xmlFreeTextWriter(x.w); /* closes buf, which flushes req->out */
 	export_buf_free(&x.text);
+	xmlSetGenericErrorFunc(NULL, NULL); /* libxml2's default again */
 	return r;
 }
