@@ -12,10 +12,12 @@
  * (inventory/prune.h) and says what went; `--dry-run` only says it.
  */
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "export/json_hosts.h"
@@ -212,6 +214,18 @@ static int print_prune(const prune_report *p, long keep, bool dry_run, bool json
 	return 0;
 }
 
+/* Pruning opens the database for writing, which would create it. */
+static int refuse_missing(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0)
+		return 0;
+	if (errno == ENOENT)
+		return nc_fail(NC_ERR_NOT_FOUND, "no inventory at %s (run a scan first)", path);
+	return nc_fail(NC_ERR_IO, "cannot open database %s: %s", path, strerror(errno));
+}
+
 int cmd_scans(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -272,6 +286,7 @@ int cmd_scans(int argc, char **argv)
 		/* a dry run changes nothing, not even the schema version */
 		if ((r = parse_u64(opt_prune, 1, 1000000, &keep, "--prune KEEP (scans to keep)")) !=
 			0 ||
+		    (r = refuse_missing(cli_db_path(opt_db))) != 0 ||
 		    (r = inventory_open(cli_db_path(opt_db), dry_run ? INV_READONLY : INV_WRITE,
 					&inv)) != 0 ||
 		    (r = inventory_prune(inv, (long)keep, dry_run, &report)) != 0 ||
