@@ -279,6 +279,7 @@ enum {
 	IS_MOVE_HARDWARE,
 	IS_MOVE_CHANGES,
 	IS_MOVE_EVENTS,
+	IS_DELETE_HOST_KEYS,
 	IS_DELETE_HOST,
 	IS_RECOMPUTE,
 	IS_TOUCH,
@@ -325,6 +326,7 @@ static const char *const identity_sql[] = {
     [IS_MOVE_HARDWARE] = "UPDATE hardware SET host_id = ?3 WHERE scan_id = ?1 AND host_id = ?2",
     [IS_MOVE_CHANGES] = "UPDATE host_changes SET host_id = ?3 WHERE scan_id = ?1 AND host_id = ?2",
     [IS_MOVE_EVENTS] = "UPDATE events SET host_id = ?3 WHERE scan_id = ?1 AND host_id = ?2",
+    [IS_DELETE_HOST_KEYS] = "DELETE FROM host_keys WHERE host_id = ?1",
     [IS_DELETE_HOST] = "DELETE FROM hosts WHERE id = ?1",
     /* A host some of whose rows moved away: its newest remaining scan
      * decides where it was last seen. */
@@ -830,6 +832,11 @@ static int reassign(resolver *rv, const observation *o, bool established, int64_
 	if ((r = move_rows(rv, o->host_id, to)) != 0)
 		return r;
 	if (!established) {
+		/* by hand: the caller may run with foreign keys off (store.c) */
+		q = rv->st[IS_DELETE_HOST_KEYS];
+		sqlite3_bind_int64(q, 1, o->host_id);
+		if ((r = step_done(rv, IS_DELETE_HOST_KEYS, "dropping a provisional host")) != 0)
+			return r;
 		q = rv->st[IS_DELETE_HOST];
 		sqlite3_bind_int64(q, 1, o->host_id);
 		return step_done(rv, IS_DELETE_HOST, "dropping a provisional host");

@@ -14,3 +14,10 @@ endif
 # `netcensus scans` and `scans --prune` on fixture inventories (no root).
 TESTS += tests/cli/prune.test
 EXTRA_DIST += tests/cli/prune.test
+
+# `make bench/identity && bench/identity.sh`: resolution and prune timings
+# on a large inventory (not built by default, never run by make check).
+EXTRA_PROGRAMS = bench/identity
+bench_identity_SOURCES = bench/identity.c
+bench_identity_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+bench_identity_LDADD = libnetcensus.a $(DEP_LIBS)

@@ -13,6 +13,8 @@
  * safe without the enforcement, the prune first checks that every foreign
  * key of the schema is one this file deletes by; a table added later that
  * references scans or hosts makes prune refuse until it is listed here.
+ * identity.c moves rows between hosts by the same list, and uses the same
+ * check before it turns the enforcement off (store.c).
  */
 
 #include <stdio.h>
@@ -81,8 +83,7 @@ static bool listed(const char *table, const char *from, const char *parent)
 	return false;
 }
 
-/* Refuse a schema with a foreign key this file does not delete by. */
-static int check_schema(inventory_t *inv)
+int inventory_check_references(inventory_t *inv)
 {
 	static const char sql[] =
 	    "SELECT m.name, f.\"from\", f.\"table\" FROM sqlite_master m,"
@@ -101,8 +102,8 @@ static int check_schema(inventory_t *inv)
 			continue;
 		if (!listed(table, from, parent)) {
 			r = nc_fail(NC_ERR_INTERNAL,
-				    "database %s: table %s references %s, which prune does not "
-				    "know; nothing was removed",
+				    "database %s: table %s references %s through a column the "
+				    "inventory code does not move or delete by",
 				    inventory_path(inv), table, parent);
 			break;
 		}
@@ -287,7 +288,8 @@ int inventory_prune(inventory_t *inv, long keep, bool dry_run, prune_report *out
 	    0)
 		goto out;
 	in_txn = true;
-	if ((r = check_schema(inv)) != 0 || (r = find_cutoff(inv, keep, &cutoff)) != 0)
+	if ((r = inventory_check_references(inv)) != 0 ||
+	    (r = find_cutoff(inv, keep, &cutoff)) != 0)
 		goto out;
 	out->oldest_kept = cutoff;
 	if (cutoff == 0) {

@@ -44,4 +44,12 @@ typedef struct {
 int inventory_prune(inventory_t *inv, long keep, bool dry_run, prune_report *out);
 void prune_report_free(prune_report *r);
 
+/*
+ * Internal to src/inventory: 0 when every foreign key of the schema that
+ * points at scans or hosts is one the prune and identity code handle
+ * (they run with enforcement off, deleting and moving rows themselves),
+ * NC_ERR_INTERNAL naming the table otherwise; NC_ERR_DB.
+ */
+int inventory_check_references(inventory_t *inv);
+
 #endif

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "inventory/identity.h"
+#include "inventory/prune.h"
 #include "inventory/query.h"
 #include "inventory/store.h"
 #include "util/compat.h"
@@ -322,6 +323,32 @@ out:
 	return r;
 }
 
+/*
+ * Identity resolution (identity.c) drops provisional hosts.  With foreign
+ * keys enforced, SQLite would look for rows still pointing at each one in
+ * every table without an index on host_id (ports, services, facts,
+ * verdicts, software, hardware): a full scan of each per host dropped.
+ * identity.c moves and deletes those rows itself, so the enforcement is off
+ * for that transaction when the schema holds no reference it does not
+ * handle (inventory_check_references()).  Only outside a transaction.
+ */
+static bool foreign_keys_off(inventory_t *inv)
+{
+	if (inventory_check_references(inv) != 0) {
+		log_debug("%s; foreign keys stay enforced", nc_errmsg(NC_ERR_INTERNAL));
+		nc_clear_error();
+		return false;
+	}
+	return sqlite3_exec(inventory_sqlite(inv), "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) ==
+	       SQLITE_OK;
+}
+
+static void foreign_keys_on(inventory_t *inv, bool off)
+{
+	if (off)
+		sqlite3_exec(inventory_sqlite(inv), "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+}
+
 /* NC_ERR_BUSY with a detail saying which scan holds the database. */
 static int refuse_busy(inventory_t *inv)
 {
@@ -361,7 +388,7 @@ int inventory_begin_scan(inventory_t *inv, const scan_meta *meta, int64_t *scan_
 	static const char running_sql[] = "SELECT id FROM scans WHERE status = 'running'";
 	sqlite3 *db = inventory_sqlite(inv);
 	sqlite3_stmt *stale = NULL, *insert = NULL, *running = NULL;
-	bool in_txn = false;
+	bool in_txn = false, fk_off = false;
 	int rc, r = NC_ERR_INTERNAL;
 
 	*scan_id_out = 0;
@@ -374,6 +401,7 @@ int inventory_begin_scan(inventory_t *inv, const scan_meta *meta, int64_t *scan_
 		r = inventory_fail(inv, "preparing to start a scan");
 		goto out;
 	}
+	fk_off = foreign_keys_off(inv);
 	if ((r = inventory_exec(inv, "BEGIN IMMEDIATE", "starting a scan")) != 0)
 		goto out;
 	in_txn = true;
@@ -420,6 +448,7 @@ int inventory_begin_scan(inventory_t *inv, const scan_meta *meta, int64_t *scan_
 out:
 	if (in_txn)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	foreign_keys_on(inv, fk_off);
 	sqlite3_finalize(stale);
 	sqlite3_finalize(insert);
 	sqlite3_finalize(running);
@@ -440,7 +469,7 @@ int inventory_finish_scan(inventory_t *inv, int64_t scan_id, const char *status,
 	    " WHERE id = ?7";
 	sqlite3 *db = inventory_sqlite(inv);
 	sqlite3_stmt *q = NULL;
-	bool known = false, in_txn = false;
+	bool known = false, in_txn = false, fk_off = false;
 	int identity_r = 0, r = NC_ERR_INTERNAL;
 
 	for (size_t i = 0; i < ARRAY_SIZE(scan_statuses); i++)
@@ -454,6 +483,7 @@ int inventory_finish_scan(inventory_t *inv, int64_t scan_id, const char *status,
 		r = inventory_fail(inv, "preparing to finish the scan");
 		goto out;
 	}
+	fk_off = foreign_keys_off(inv);
 	if ((r = inventory_exec(inv, "BEGIN IMMEDIATE", "finishing the scan")) != 0)
 		goto out;
 	in_txn = true;
@@ -492,6 +522,7 @@ int inventory_finish_scan(inventory_t *inv, int64_t scan_id, const char *status,
 out:
 	if (in_txn)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	foreign_keys_on(inv, fk_off);
 	sqlite3_finalize(q);
 	/* The scan is over either way; a row left "running" is closed as
 	 * interrupted by the next scan. */

@@ -445,6 +445,9 @@ static void test_same_uuid_new_mac_and_ip(void **state)
 	assert_string_equal(
 	    sql_rows("SELECT value FROM host_keys WHERE kind = 'mac' ORDER BY value"),
 	    MAC_PHYS1 "\n" MAC_PHYS2);
+	/* the rows were moved and the host dropped by hand (foreign keys are
+	 * off while identities are resolved): nothing points nowhere */
+	assert_string_equal(sql_rows("PRAGMA foreign_key_check"), "");
 }
 
 static void test_ssh_key_across_address_change(void **state)
@@ -484,9 +487,18 @@ static void test_virtual_mac_reused_by_another_machine(void **state)
 	seen c = {.ip = LAB_IP(4, 12), .mac = MAC_QEMU, .hostname = "vm-a"};
 	seen d = {.ip = LAB_IP(4, 13), .mac = MAC_QEMU, .hostname = "vm-b"};
 	int64_t s1 = scan(inv, &a, 1), s2 = scan(inv, &b, 1);
+	sqlite3_stmt *st = NULL;
 	int64_t s3, s4;
 
+	/* enforcement is back on for the connection once the scan is done */
+	assert_int_equal(sqlite3_prepare_v2(inventory_sqlite(inv), "PRAGMA foreign_keys", -1, &st,
+					    NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
 	assert_int_not_equal(host_at(s1, a.ip), host_at(s2, b.ip));
+	assert_string_equal(sql_rows("PRAGMA foreign_key_check"), "");
 	/* store.c matched it by MAC first: host 1 must be back as it was */
 	assert_string_equal(sql_rows("SELECT id, address, last_scan FROM hosts ORDER BY id"),
 			    "1|198.18.4.10|1\n2|198.18.4.11|2");
