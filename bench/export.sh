@@ -107,7 +107,8 @@ run() {
 		fi
 		return
 	fi
-	read -r wall user sys rss <"$T/$name.time"
+	# (after "Command exited with non-zero status N" when it did)
+	read -r wall user sys rss < <(tail -n 1 "$T/$name.time")
 	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 	[ "$rc" = 0 ] || note="exit $rc"
 	row "$name" "$desc" "$wall" "$cpu" "$(mb "$rss")" "$(size_mb "$out")" "$note"
