@@ -177,12 +177,13 @@ static int print_prune(const prune_report *p, long keep, bool dry_run, bool json
 		if (!bad) {
 			bad |= json_object_set_new(doc, "dry_run", json_boolean(dry_run));
 			bad |= json_object_set_new(doc, "keep", json_integer(keep));
-			bad |= json_object_set_new(doc, "oldest_kept", p->oldest_kept
-									     ? json_integer(p->oldest_kept)
-									     : json_null());
+			bad |= json_object_set_new(doc, "oldest_kept",
+						   p->oldest_kept ? json_integer(p->oldest_kept)
+								  : json_null());
 			bad |= json_object_set_new(doc, "scans", ids);
 			ids = NULL;
-			bad |= json_object_set_new(doc, "observations", json_integer(p->observations));
+			bad |=
+			    json_object_set_new(doc, "observations", json_integer(p->observations));
 			bad |= json_object_set_new(doc, "hosts", json_integer(p->hosts));
 			bad |= json_object_set_new(doc, "changes", json_integer(p->changes));
 		}
@@ -229,12 +230,9 @@ static int refuse_missing(const char *path)
 int cmd_scans(int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"prune", required_argument, NULL, 'p'},
-	    {"dry-run", no_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},    {"json", no_argument, NULL, 'j'},
+	    {"prune", required_argument, NULL, 'p'}, {"dry-run", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0},
 	};
 	const char *opt_db = NULL, *opt_prune = NULL;
 	bool json = false, dry_run = false;

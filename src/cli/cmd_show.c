@@ -9,8 +9,8 @@
  * read.  The text is grouped the way an administrator reads a machine:
  * who it is and how it changed across scans, what we concluded and from
  * which source, how it answered discovery, its ports and services, its
- * hardware and software, and last the raw evidence behind the verdict.  --json gives the same groups
- * (export/json_hosts.h).
+ * hardware and software, and last the raw evidence behind the verdict.  --json gives the same
+ * groups (export/json_hosts.h).
  *
  * Everything printed came off the network at some point.  The inventory
  * readers already replace control characters; this file does it once more
@@ -277,14 +277,15 @@ static int print_history(const host_history *h)
 	int r;
 
 	print_section("History", 0, false);
-	snprintf(scans, sizeof(scans), "%lld scan%s", (long long)h->scans, h->scans == 1 ? "" : "s");
+	snprintf(scans, sizeof(scans), "%lld scan%s", (long long)h->scans,
+		 h->scans == 1 ? "" : "s");
 	if ((r = print_field("seen in", scans)) != 0 ||
-	    (r = print_field("first scan", h->first_scan > 0 ? format_int(h->first_scan, first,
-									  sizeof(first))
-							     : NULL)) != 0 ||
-	    (r = print_field("last scan", h->last_scan > 0 ? format_int(h->last_scan, last,
-									sizeof(last))
-							   : NULL)) != 0)
+	    (r = print_field("first scan", h->first_scan > 0
+					       ? format_int(h->first_scan, first, sizeof(first))
+					       : NULL)) != 0 ||
+	    (r = print_field("last scan", h->last_scan > 0
+					      ? format_int(h->last_scan, last, sizeof(last))
+					      : NULL)) != 0)
 		return r;
 	for (size_t i = 0; i < h->nrows; i++) {
 		const host_history_row *c = &h->rows[i];
@@ -485,10 +486,10 @@ static int print_text(const scan_row *scan, const host_detail *d, const host_his
 	       query_time_local(scan->started_at, started, sizeof(started)));
 	free(address);
 	if ((r = print_identity(d)) != 0 || (r = print_history(h)) != 0 ||
-	    (r = print_verdict(d)) != 0 ||
-	    (r = print_discovery(&d->host)) != 0 || (r = print_ports(&d->host)) != 0 ||
-	    (r = print_services(d)) != 0 || (r = print_hardware(d)) != 0 ||
-	    (r = print_software(d)) != 0 || (r = print_evidence(d)) != 0)
+	    (r = print_verdict(d)) != 0 || (r = print_discovery(&d->host)) != 0 ||
+	    (r = print_ports(&d->host)) != 0 || (r = print_services(d)) != 0 ||
+	    (r = print_hardware(d)) != 0 || (r = print_software(d)) != 0 ||
+	    (r = print_evidence(d)) != 0)
 		return r;
 	return 0;
 }
@@ -554,7 +555,8 @@ int cmd_show(int argc, char **argv)
 	if (json) {
 		json_t *doc = json_hosts_detail(&scan, &detail);
 
-		if (doc != NULL && json_object_set_new(doc, "history", json_hosts_history(&history)) != 0) {
+		if (doc != NULL &&
+		    json_object_set_new(doc, "history", json_hosts_history(&history)) != 0) {
 			json_decref(doc);
 			doc = NULL;
 		}

@@ -48,15 +48,15 @@ typedef enum {
 } key_kind;
 
 static const char *const kind_names[] = {
-    [KIND_UUID] = "uuid", [KIND_SERIAL] = "serial",	[KIND_SSH] = "ssh",
-    [KIND_MAC] = "mac",	  [KIND_SMB] = "smb",		[KIND_SNMP] = "snmp",
+    [KIND_UUID] = "uuid",	  [KIND_SERIAL] = "serial",   [KIND_SSH] = "ssh",
+    [KIND_MAC] = "mac",		  [KIND_SMB] = "smb",	      [KIND_SNMP] = "snmp",
     [KIND_HOSTNAME] = "hostname", [KIND_ADDRESS] = "address",
 };
 _Static_assert(ARRAY_SIZE(kind_names) == KIND__COUNT, "a key kind has no name");
 
 #define KEY_VALUE_MAX 192
-#define OBS_MAX_VALUES 4     /* values of one kind one observation carries */
-#define MAX_CANDIDATES 64    /* hosts weighed for one observation */
+#define OBS_MAX_VALUES 4  /* values of one kind one observation carries */
+#define MAX_CANDIDATES 64 /* hosts weighed for one observation */
 #define MAX_EVENTS 4
 
 typedef struct {
@@ -90,22 +90,45 @@ typedef struct {
 /* ---- key normalisation --------------------------------------------------- */
 
 static const char *const placeholder_values[] = {
-    "to be filled by o.e.m.", "to be filled by oem", "not specified", "not applicable",
-    "default string", "system serial number", "chassis serial number", "serial number",
-    "system product name", "none", "null", "n/a", "na", "unknown", "invalid", "empty",
-    "0", "00000000", "0123456789", "123456789", "1234567890", "xxxxxxxxxx", "oem",
-    "o.e.m.", "base board serial number", "default", "not available", "undefined",
+    "to be filled by o.e.m.",
+    "to be filled by oem",
+    "not specified",
+    "not applicable",
+    "default string",
+    "system serial number",
+    "chassis serial number",
+    "serial number",
+    "system product name",
+    "none",
+    "null",
+    "n/a",
+    "na",
+    "unknown",
+    "invalid",
+    "empty",
+    "0",
+    "00000000",
+    "0123456789",
+    "123456789",
+    "1234567890",
+    "xxxxxxxxxx",
+    "oem",
+    "o.e.m.",
+    "base board serial number",
+    "default",
+    "not available",
+    "undefined",
 };
 
 /* Well-known hypervisor MAC prefixes (OUIs). */
 static const char *const virtual_ouis[] = {
     "00:50:56", "00:0c:29", "00:05:69", "00:1c:14", /* VMware */
-    "00:15:5d",				    /* Hyper-V */
-    "08:00:27", "0a:00:27",		    /* VirtualBox */
-    "52:54:00",				    /* QEMU/KVM */
-    "00:16:3e",				    /* Xen */
-    "00:1c:42",				    /* Parallels */
-    "00:03:ff",				    /* Microsoft Virtual PC */
+    "00:15:5d",					    /* Hyper-V */
+    "08:00:27", "0a:00:27",			    /* VirtualBox */
+    "52:54:00",					    /* QEMU/KVM */
+    "00:16:3e",					    /* Xen */
+    "00:1c:42",					    /* Parallels */
+    "00:03:ff",					    /* Microsoft Virtual PC */
 };
 
 /* A known junk UUID some boards ship (AMI sample data). */
@@ -131,7 +154,8 @@ bool identity_mac_key(const char *in, char *out, size_t len)
 	if (in == NULL || strlen(in) != 17 || len < 18)
 		return false;
 	for (int i = 0; i < 6; i++) {
-		int hi = hexval((unsigned char)in[3 * i]), lo = hexval((unsigned char)in[3 * i + 1]);
+		int hi = hexval((unsigned char)in[3 * i]),
+		    lo = hexval((unsigned char)in[3 * i + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && in[3 * i + 2] != ':' && in[3 * i + 2] != '-'))
 			return false;
@@ -154,8 +178,8 @@ bool identity_mac_is_virtual(const char *mac)
 	for (size_t i = 0; i < ARRAY_SIZE(virtual_ouis); i++)
 		if (strncasecmp(mac, virtual_ouis[i], 8) == 0)
 			return true;
-	first = hexval((unsigned char)mac[0]) << 4 | hexval((unsigned char)mac[1]);
-	return first >= 0 && (first & 0x02); /* locally administered */
+	first = hexval((unsigned char)mac[1]); /* the low nibble of the first byte */
+	return first >= 0 && (first & 0x02);   /* locally administered */
 }
 
 bool identity_uuid_key(const char *in, char *out, size_t len)
@@ -791,8 +815,9 @@ static int choose_host(resolver *rv, const observation *o, bool established, int
 static int move_rows(resolver *rv, int64_t from, int64_t to)
 {
 	static const int moves[] = {
-	    IS_MOVE_HOST_SCANS, IS_MOVE_PORTS,	  IS_MOVE_SERVICES, IS_MOVE_FACTS,  IS_MOVE_VERDICTS,
-	    IS_MOVE_SOFTWARE,	IS_MOVE_HARDWARE, IS_MOVE_CHANGES,  IS_MOVE_EVENTS,
+	    IS_MOVE_HOST_SCANS, IS_MOVE_PORTS,	  IS_MOVE_SERVICES,
+	    IS_MOVE_FACTS,	IS_MOVE_VERDICTS, IS_MOVE_SOFTWARE,
+	    IS_MOVE_HARDWARE,	IS_MOVE_CHANGES,  IS_MOVE_EVENTS,
 	};
 	int r;
 

@@ -90,7 +90,7 @@ typedef struct {
 
 typedef struct {
 	int64_t host_id;
-	double first_seen, last_seen; /* 0 unknown */
+	double first_seen, last_seen;  /* 0 unknown */
 	int64_t first_scan, last_scan; /* 0 unknown (first_scan: pruned) */
 	int64_t scans;		       /* how many recorded scans saw it */
 	host_history_row *rows;	       /* newest scan first */
@@ -110,7 +110,6 @@ int query_host_history(inventory_t *inv, int64_t host_id, size_t limit, host_his
 void query_host_history_free(host_history *h);
 
 /* Hosts scan scan_id observed, and how many of them it saw first. */
-int query_scan_host_counts(inventory_t *inv, int64_t scan_id, int64_t *hosts,
-			   int64_t *new_hosts);
+int query_scan_host_counts(inventory_t *inv, int64_t scan_id, int64_t *hosts, int64_t *new_hosts);
 
 #endif

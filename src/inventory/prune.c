@@ -59,7 +59,7 @@ static const struct {
 
 /* Tables whose every row also sits in per_scan (they reference hosts, but
  * a host is only removed once none of its scans is left). */
-static const char *const scan_bound[] = {"host_scans", "ports",    "services", "facts",
+static const char *const scan_bound[] = {"host_scans", "ports",	   "services", "facts",
 					 "verdicts",   "software", "hardware"};
 
 static bool listed(const char *table, const char *from, const char *parent)
@@ -85,9 +85,8 @@ static bool listed(const char *table, const char *from, const char *parent)
 
 int inventory_check_references(inventory_t *inv)
 {
-	static const char sql[] =
-	    "SELECT m.name, f.\"from\", f.\"table\" FROM sqlite_master m,"
-	    " pragma_foreign_key_list(m.name) f WHERE m.type = 'table'";
+	static const char sql[] = "SELECT m.name, f.\"from\", f.\"table\" FROM sqlite_master m,"
+				  " pragma_foreign_key_list(m.name) f WHERE m.type = 'table'";
 	sqlite3_stmt *st = NULL;
 	int rc, r = 0;
 
@@ -169,9 +168,8 @@ static int find_cutoff(inventory_t *inv, long keep, int64_t *cutoff)
 /* Fill temp.prune_scans and temp.prune_hosts, and the report. */
 static int choose(inventory_t *inv, int64_t cutoff, prune_report *out)
 {
-	static const char scans_sql[] =
-	    "INSERT INTO temp.prune_scans SELECT id FROM scans"
-	    " WHERE id < ?1 AND status <> 'running'";
+	static const char scans_sql[] = "INSERT INTO temp.prune_scans SELECT id FROM scans"
+					" WHERE id < ?1 AND status <> 'running'";
 	static const char hosts_sql[] =
 	    "INSERT INTO temp.prune_hosts SELECT id FROM hosts h WHERE NOT EXISTS"
 	    " (SELECT 1 FROM host_scans hs WHERE hs.host_id = h.id"
@@ -307,8 +305,7 @@ int inventory_prune(inventory_t *inv, long keep, bool dry_run, prune_report *out
 	if ((r = inventory_exec(inv, "DROP TABLE temp.prune_scans; DROP TABLE temp.prune_hosts",
 				"finishing the prune")) != 0)
 		goto out;
-	if ((r = inventory_exec(inv, dry_run ? "ROLLBACK" : "COMMIT", "committing the prune")) !=
-	    0)
+	if ((r = inventory_exec(inv, dry_run ? "ROLLBACK" : "COMMIT", "committing the prune")) != 0)
 		goto out;
 	in_txn = false;
 	r = 0;

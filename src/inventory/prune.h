@@ -22,13 +22,13 @@
 #include "inventory/db.h"
 
 typedef struct {
-	int64_t *scan_ids;	/* removed (or, dry run, to remove), oldest first */
+	int64_t *scan_ids; /* removed (or, dry run, to remove), oldest first */
 	size_t nscans;
-	int64_t oldest_kept;	/* the oldest complete scan kept; 0 when fewer
-				 * than keep complete scans exist */
-	int64_t observations;	/* host_scans rows */
-	int64_t hosts;		/* hosts left with no observation */
-	int64_t changes;	/* change-log rows and events */
+	int64_t oldest_kept;  /* the oldest complete scan kept; 0 when fewer
+			       * than keep complete scans exist */
+	int64_t observations; /* host_scans rows */
+	int64_t hosts;	      /* hosts left with no observation */
+	int64_t changes;      /* change-log rows and events */
 } prune_report;
 
 /*

@@ -227,8 +227,9 @@ static void facts_for(host_facts *h, const seen *s)
 		add(h, FACT_SRC_SSH, "ssh.hostkey.sha256", s->ssh_key);
 		add(h, FACT_SRC_SSH, "ssh.hostkey.status", status);
 		if (strcmp(status, "changed") == 0)
-			assert_int_equal(host_facts_addf(h, FACT_SRC_SSH, 100, "ssh.hostkey_changed",
-							 "old %s new %s", "SHA256:old", s->ssh_key),
+			assert_int_equal(host_facts_addf(h, FACT_SRC_SSH, 100,
+							 "ssh.hostkey_changed", "old %s new %s",
+							 "SHA256:old", s->ssh_key),
 					 0);
 	}
 	add(h, FACT_SRC_SMB, "smb.netbios_name", s->smb_name);
@@ -317,9 +318,15 @@ static void test_keys_refuse_junk(void **state)
 	assert_string_equal(out, "CZJ12345AB");
 	for (size_t i = 0; i < 9; i++) {
 		static const char *const junk[] = {
-		    "To be filled by O.E.M.", "Not Specified", "Default string",
-		    "System Serial Number",   "None",	   "0",
-		    "00000000",		      "",	   "   ",
+		    "To be filled by O.E.M.",
+		    "Not Specified",
+		    "Default string",
+		    "System Serial Number",
+		    "None",
+		    "0",
+		    "00000000",
+		    "",
+		    "   ",
 		};
 
 		assert_false(identity_serial_key(junk[i], out, sizeof(out)));
@@ -340,8 +347,9 @@ static void test_same_mac_new_ip(void **state)
 	assert_int_equal(host_at(s1, a.ip), host_at(s2, b.ip));
 	assert_string_equal(sql_rows("SELECT address, mac, first_scan, last_scan FROM hosts"),
 			    "198.18.1.11|" MAC_PHYS1 "|1|2");
-	assert_string_equal(sql_rows("SELECT scan_id, field, old_value, new_value FROM host_changes"),
-			    "2|address|198.18.1.10|198.18.1.11");
+	assert_string_equal(
+	    sql_rows("SELECT scan_id, field, old_value, new_value FROM host_changes"),
+	    "2|address|198.18.1.10|198.18.1.11");
 }
 
 static void test_same_ip_new_mac_new_name(void **state)
@@ -355,8 +363,9 @@ static void test_same_ip_new_mac_new_name(void **state)
 	assert_int_equal(count_hosts(), 2);
 	assert_int_not_equal(host_at(s1, a.ip), host_at(s2, b.ip));
 	/* the old host keeps its own history: last seen in scan 1 */
-	assert_string_equal(sql_rows("SELECT id, mac, first_scan, last_scan FROM hosts ORDER BY id"),
-			    "1|" MAC_PHYS1 "|1|1\n2|" MAC_PHYS2 "|2|2");
+	assert_string_equal(
+	    sql_rows("SELECT id, mac, first_scan, last_scan FROM hosts ORDER BY id"),
+	    "1|" MAC_PHYS1 "|1|1\n2|" MAC_PHYS2 "|2|2");
 	assert_int_equal(sql_int("SELECT count(*) FROM host_changes"), 0);
 }
 
@@ -410,10 +419,18 @@ static void test_vm_cloned_with_same_name(void **state)
 static void test_clone_alone_is_new(void **state)
 {
 	inventory_t *inv = open_write();
-	seen orig = {.ip = LAB_IP(1, 10), .mac = MAC_VMW1, .uuid = UUID1, .ssh_key = KEY1,
-		     .smb_name = "WEB01", .smb_domain = "LAB"};
-	seen clone = {.ip = LAB_IP(1, 11), .mac = MAC_VMW2, .uuid = UUID2, .ssh_key = KEY1,
-		      .smb_name = "WEB01", .smb_domain = "LAB"};
+	seen orig = {.ip = LAB_IP(1, 10),
+		     .mac = MAC_VMW1,
+		     .uuid = UUID1,
+		     .ssh_key = KEY1,
+		     .smb_name = "WEB01",
+		     .smb_domain = "LAB"};
+	seen clone = {.ip = LAB_IP(1, 11),
+		      .mac = MAC_VMW2,
+		      .uuid = UUID2,
+		      .ssh_key = KEY1,
+		      .smb_name = "WEB01",
+		      .smb_domain = "LAB"};
 	int64_t s1 = scan(inv, &orig, 1), s2 = scan(inv, &clone, 1);
 
 	inventory_close(inv);
@@ -438,7 +455,8 @@ static void test_same_uuid_new_mac_and_ip(void **state)
 	    sql_rows("SELECT field, old_value, new_value FROM host_changes ORDER BY field"),
 	    "address|198.18.1.10|198.18.1.20\nmac|" MAC_PHYS1 "|" MAC_PHYS2);
 	/* every row of scan 2 moved with it */
-	assert_int_equal(sql_int("SELECT count(*) FROM facts WHERE scan_id = 2 AND host_id <> 1"), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM facts WHERE scan_id = 2 AND host_id <> 1"),
+			 0);
 	assert_int_equal(sql_int("SELECT count(*) FROM verdicts WHERE scan_id = 2 AND host_id = 1"),
 			 1);
 	/* both MACs are keys of the host now */
@@ -491,9 +509,9 @@ static void test_virtual_mac_reused_by_another_machine(void **state)
 	int64_t s3, s4;
 
 	/* enforcement is back on for the connection once the scan is done */
-	assert_int_equal(sqlite3_prepare_v2(inventory_sqlite(inv), "PRAGMA foreign_keys", -1, &st,
-					    NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(inventory_sqlite(inv), "PRAGMA foreign_keys", -1, &st, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 1);
 	sqlite3_finalize(st);
@@ -536,8 +554,9 @@ static void test_smb_name_when_mac_unknown(void **state)
 	assert_int_equal(host_at(s1, a.ip), host_at(s2, b.ip));
 	assert_int_not_equal(host_at(s2, b.ip), host_at(s3, c.ip));
 	assert_int_equal(count_hosts(), 2);
-	assert_string_equal(sql_rows("SELECT value FROM host_keys WHERE kind = 'smb' ORDER BY value"),
-			    "FILESRV\\CORP\nFILESRV\\OTHER");
+	assert_string_equal(
+	    sql_rows("SELECT value FROM host_keys WHERE kind = 'smb' ORDER BY value"),
+	    "FILESRV\\CORP\nFILESRV\\OTHER");
 }
 
 static void test_snmp_engine_id(void **state)
@@ -560,9 +579,11 @@ static void test_snmp_engine_id(void **state)
 static void test_junk_serial_does_not_merge(void **state)
 {
 	inventory_t *inv = open_write();
-	seen a = {.ip = LAB_IP(7, 10), .serial = "To be filled by O.E.M.",
+	seen a = {.ip = LAB_IP(7, 10),
+		  .serial = "To be filled by O.E.M.",
 		  .uuid = "00000000-0000-0000-0000-000000000000"};
-	seen b = {.ip = LAB_IP(7, 20), .serial = "To be filled by O.E.M.",
+	seen b = {.ip = LAB_IP(7, 20),
+		  .serial = "To be filled by O.E.M.",
 		  .uuid = "00000000-0000-0000-0000-000000000000"};
 	seen c = {.ip = LAB_IP(7, 30), .serial = "CZJ12345AB"};
 	seen d = {.ip = LAB_IP(7, 40), .serial = "CZJ12345AB"};
@@ -611,10 +632,16 @@ static void test_discovery_only_scan(void **state)
 static void test_change_log_hostname_and_os(void **state)
 {
 	inventory_t *inv = NULL;
-	seen a = {.ip = LAB_IP(1, 10), .mac = MAC_PHYS1, .hostname = "alpha",
-		  .os_name = "Ubuntu", .os_version = "20.04"};
-	seen b = {.ip = LAB_IP(1, 10), .mac = MAC_PHYS1, .hostname = "alpha2",
-		  .os_name = "Ubuntu", .os_version = "22.04"};
+	seen a = {.ip = LAB_IP(1, 10),
+		  .mac = MAC_PHYS1,
+		  .hostname = "alpha",
+		  .os_name = "Ubuntu",
+		  .os_version = "20.04"};
+	seen b = {.ip = LAB_IP(1, 10),
+		  .mac = MAC_PHYS1,
+		  .hostname = "alpha2",
+		  .os_name = "Ubuntu",
+		  .os_version = "22.04"};
 	seen c = {.ip = LAB_IP(1, 10), .mac = MAC_PHYS1}; /* no fingerprint this time */
 	host_history h;
 	int64_t s2;
@@ -671,7 +698,8 @@ static void test_first_last_seen(void **state)
 		     " last_seen = (SELECT seen_at FROM host_scans WHERE scan_id = 4)"
 		     " FROM hosts WHERE id = 1"),
 	    "1|4|198.18.1.77|1|1");
-	assert_string_equal(sql_rows("SELECT first_scan, last_scan FROM hosts WHERE id = 2"), "3|3");
+	assert_string_equal(sql_rows("SELECT first_scan, last_scan FROM hosts WHERE id = 2"),
+			    "3|3");
 }
 
 /* A scan whose process died is resolved when the next scan closes it. */
@@ -687,9 +715,8 @@ static void test_dead_scan_resolved_by_next(void **state)
 
 	scan(inv, &a, 1);
 	parse_mac(b.mac, mac);
-	assert_int_equal(results_record(res, b.ip, REASON_ARP_RESPONSE, 64, 100, mac, MAC_SRC_ARP,
-					true),
-			 0);
+	assert_int_equal(
+	    results_record(res, b.ip, REASON_ARP_RESPONSE, 64, 100, mac, MAC_SRC_ARP, true), 0);
 	facts_for(&f, &b);
 	assert_int_equal(inventory_begin_scan(inv, &test_meta, &dead), 0);
 	assert_int_equal(inventory_record_results(inv, dead, res), 0);
@@ -789,11 +816,11 @@ static void test_prune(void **state)
 			 {.ip = LAB_IP(1, 21), .mac = MAC_VMW1, .hostname = "b"}};
 	prune_report p;
 
-	scan(inv, (seen[]){old_only, stays[0]}, 2);	     /* 1 */
-	stays[0].hostname = "a2";			     /* a change in scan 2 */
-	scan(inv, (seen[]){old_only, stays[0]}, 2);	     /* 2 */
-	scan(inv, stays, 2);				     /* 3 */
-	scan(inv, stays, 2);				     /* 4 */
+	scan(inv, (seen[]){old_only, stays[0]}, 2); /* 1 */
+	stays[0].hostname = "a2";		    /* a change in scan 2 */
+	scan(inv, (seen[]){old_only, stays[0]}, 2); /* 2 */
+	scan(inv, stays, 2);			    /* 3 */
+	scan(inv, stays, 2);			    /* 4 */
 	raw_exec("UPDATE scans SET status = 'failed' WHERE id = 3");
 
 	assert_int_equal(inventory_prune(inv, 0, false, &p), NC_ERR_INVALID);
