@@ -252,8 +252,9 @@ static int services_rows(FILE *out, const host_detail *d)
 	return r;
 }
 
-static const char *const software_header[] = {"address", "hostname",	 "name",  "version",
-					      "vendor",	 "install_date", "source"};
+static const char *const software_header[] = {
+    "address", "hostname", "name", "version", "vendor", "install_date", "arch", "size_bytes",
+    "source"};
 
 static int software_rows(FILE *out, const host_detail *d)
 {
@@ -261,9 +262,11 @@ static int software_rows(FILE *out, const host_detail *d)
 
 	for (size_t i = 0; i < d->nsoftware && r == 0; i++) {
 		const software_row *s = &d->software[i];
+		numbufs nb;
 		const char *const cells[] = {
-		    d->host.address, d->host.hostname, s->name,	 s->version,
-		    s->vendor,	     s->install_date,  s->source,
+		    d->host.address, d->host.hostname, s->name,
+		    s->version,	     s->vendor,	       s->install_date,
+		    s->arch,	     int_cell(nb.a, sizeof(nb.a), s->size_bytes), s->source,
 		};
 		_Static_assert(ARRAY_SIZE(cells) == ARRAY_SIZE(software_header), "software");
 		r = csv_write_row(out, cells, ARRAY_SIZE(cells));

@@ -214,14 +214,22 @@ static void append_value(json_out *j, const char *s)
 static void append_package_members(json_out *j, const software_row *s)
 {
 	static const char *const keys[] = {"\"name\":", ",\"version\":", ",\"vendor\":",
-					   ",\"install_date\":", ",\"source\":"};
-	const char *const values[] = {s->name, s->version, s->vendor, s->install_date, s->source};
+					   ",\"install_date\":", ",\"arch\":"};
+	const char *const values[] = {s->name, s->version, s->vendor, s->install_date, s->arch};
+	char size[48];
 
 	_Static_assert(ARRAY_SIZE(values) == ARRAY_SIZE(keys), "package members");
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		append_str(j, keys[i]);
 		append_value(j, values[i]);
 	}
+	if (s->size_bytes >= 0)
+		snprintf(size, sizeof(size), ",\"size_bytes\":%lld", (long long)s->size_bytes);
+	else
+		snprintf(size, sizeof(size), ",\"size_bytes\":null");
+	append_str(j, size);
+	append_str(j, ",\"source\":");
+	append_value(j, s->source);
 }
 
 /* ---- hosts ---------------------------------------------------------------- */

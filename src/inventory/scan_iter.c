@@ -78,7 +78,8 @@ static const col_desc service_cols[] = {
 static const col_desc software_cols[] = {
     COL(C_TEXT, software_row, name),	     COL(C_TEXT, software_row, version),
     COL(C_TEXT, software_row, vendor),	     COL(C_TEXT, software_row, install_date),
-    COL(C_TEXT, software_row, source),
+    COL(C_TEXT, software_row, source),	     COL(C_TEXT, software_row, arch),
+    COL(C_INT64, software_row, size_bytes),
 };
 static const col_desc hardware_cols[] = {
     COL(C_TEXT, hardware_row, kind),	   COL(C_TEXT, hardware_row, name),
@@ -122,8 +123,8 @@ static const table_desc tables[T__COUNT] = {
     [T_SOFTWARE] = TABLE(SCAN_ITER_SOFTWARE, "reading software",
 			 /* sorted by sort_software(): SQLite's sorter would copy
 			  * every record, and cost more than reading them */
-			 "SELECT name, version, vendor, install_date, source FROM software"
-			 " WHERE scan_id = ?1 AND host_id = ?2 ORDER BY rowid",
+			 "SELECT name, version, vendor, install_date, source, arch, size_bytes"
+			 " FROM software WHERE scan_id = ?1 AND host_id = ?2 ORDER BY rowid",
 			 software_row, software, nsoftware, software_cols,
 			 offsetof(software_row, name)),
     [T_HARDWARE] = TABLE(SCAN_ITER_HARDWARE, "reading hardware",
@@ -135,6 +136,12 @@ static const table_desc tables[T__COUNT] = {
 			 hardware_row, hardware, nhardware, hardware_cols,
 			 offsetof(hardware_row, kind)),
 };
+
+/* Schema 4 added the software's arch and size_bytes; a database of schema
+ * 2 or 3, read without migrating, has neither. */
+static const char software_sql_v2[] =
+    "SELECT name, version, vendor, install_date, source, NULL, NULL"
+    " FROM software WHERE scan_id = ?1 AND host_id = ?2 ORDER BY rowid";
 
 /* The host row: discovery of this scan, first/last seen across scans, and
  * the MAC's vendor as query.c's hosts_sql chooses it. */
@@ -525,9 +532,13 @@ int scan_iter_open(inventory_t *inv, int64_t scan_id, unsigned parts, scan_iter 
 	}
 	sqlite3_bind_int64(it->hosts, 1, scan_id);
 	for (size_t ti = 0; ti < T__COUNT; ti++) {
+		const char *sql = tables[ti].sql;
+
 		if (tables[ti].part != 0 && (parts & tables[ti].part) == 0)
 			continue;
-		if (sqlite3_prepare_v2(db, tables[ti].sql, -1, &it->table[ti], NULL) != SQLITE_OK) {
+		if (ti == T_SOFTWARE && inventory_schema_version(inv) < 4)
+			sql = software_sql_v2;
+		if (sqlite3_prepare_v2(db, sql, -1, &it->table[ti], NULL) != SQLITE_OK) {
 			r = inventory_fail(inv, tables[ti].what);
 			goto out;
 		}
