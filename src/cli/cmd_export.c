@@ -39,18 +39,19 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < export_format_count; i++)
 		fprintf(f, "                     %-5s %s\n", export_formats[i].name,
 			export_formats[i].summary);
-	fprintf(f,
-		"  --what WHAT      hosts, services, software, hardware or all: the table\n"
-		"                   (csv, --jsonl) or the sections of each host (xml, json);\n"
-		"                   default: hosts for csv, all otherwise\n"
-		"  --scan ID        the scan to export (see `netcensus scans`)\n"
-		"  --jsonl          json: JSON Lines, one host (or one row with --what\n"
-		"                   services|software|hardware) a line\n"
-		"  -o, --output P   write to file P instead of standard output; csv --what all\n"
-		"                   writes hosts.csv, ports.csv, verdicts.csv, services.csv,\n"
-		"                   software.csv and hardware.csv into directory P\n"
-		"  --db FILE        inventory database (default: $NETCENSUS_DB, else ./netcensus.db)\n"
-		"  -h, --help       show this help\n");
+	fprintf(
+	    f,
+	    "  --what WHAT      hosts, services, software, hardware or all: the table\n"
+	    "                   (csv, --jsonl) or the sections of each host (xml, json);\n"
+	    "                   default: hosts for csv, all otherwise\n"
+	    "  --scan ID        the scan to export (see `netcensus scans`)\n"
+	    "  --jsonl          json: JSON Lines, one host (or one row with --what\n"
+	    "                   services|software|hardware) a line\n"
+	    "  -o, --output P   write to file P instead of standard output; csv --what all\n"
+	    "                   writes hosts.csv, ports.csv, verdicts.csv, services.csv,\n"
+	    "                   software.csv and hardware.csv into directory P\n"
+	    "  --db FILE        inventory database (default: $NETCENSUS_DB, else ./netcensus.db)\n"
+	    "  -h, --help       show this help\n");
 }
 
 /* The names of the formats, "csv, xml, json or vdi", into buf. */
@@ -61,7 +62,9 @@ static const char *format_names(char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; i < export_format_count && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-					 i == 0 ? "" : i + 1 == export_format_count ? " or " : ", ",
+					 i == 0				? ""
+					 : i + 1 == export_format_count ? " or "
+									: ", ",
 					 export_formats[i].name);
 	return buf;
 }
@@ -141,14 +144,10 @@ static int run(const export_format *fmt, export_request *req, const char *output
 int cmd_export(int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"scan", required_argument, NULL, 's'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"what", required_argument, NULL, 'w'},
-	    {"jsonl", no_argument, NULL, 'l'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},     {"scan", required_argument, NULL, 's'},
+	    {"format", required_argument, NULL, 'f'}, {"what", required_argument, NULL, 'w'},
+	    {"jsonl", no_argument, NULL, 'l'},	      {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
 	};
 	const char *opt_db = NULL, *opt_scan = NULL, *opt_format = NULL, *opt_what = NULL;
 	const char *output = NULL;

@@ -23,22 +23,20 @@
 #include "util/err.h"
 
 static const char *const what_names[EXPORT_WHAT__COUNT] = {
-    [EXPORT_WHAT_HOSTS] = "hosts",	   [EXPORT_WHAT_SERVICES] = "services",
+    [EXPORT_WHAT_HOSTS] = "hosts",	 [EXPORT_WHAT_SERVICES] = "services",
     [EXPORT_WHAT_SOFTWARE] = "software", [EXPORT_WHAT_HARDWARE] = "hardware",
     [EXPORT_WHAT_ALL] = "all",
 };
 
 const export_format export_formats[] = {
-    {"csv", "RFC 4180 tables (one file per table into -o DIR with --what all)",
-     EXPORT_WHAT_HOSTS, csv_export_wants_dir, csv_export},
-    {"xml", "one XML document (namespace " XML_EXPORT_NS ", schema netcensus.xsd)",
-     EXPORT_WHAT_ALL, NULL, xml_export},
-    {"json", "one JSON document, or JSON Lines with --jsonl", EXPORT_WHAT_ALL, NULL,
-     json_export},
+    {"csv", "RFC 4180 tables (one file per table into -o DIR with --what all)", EXPORT_WHAT_HOSTS,
+     csv_export_wants_dir, csv_export},
+    {"xml", "one XML document (namespace " XML_EXPORT_NS ", schema netcensus.xsd)", EXPORT_WHAT_ALL,
+     NULL, xml_export},
+    {"json", "one JSON document, or JSON Lines with --jsonl", EXPORT_WHAT_ALL, NULL, json_export},
     /* The VDI planning export is another piece of work; until it lands
      * the format is known but unavailable. */
-    {"vdi", "VDI planning tables (not built into this netcensus yet)", EXPORT_WHAT_ALL, NULL,
-     NULL},
+    {"vdi", "VDI planning tables (not built into this netcensus yet)", EXPORT_WHAT_ALL, NULL, NULL},
 };
 const size_t export_format_count = ARRAY_SIZE(export_formats);
 
