@@ -1,7 +1,8 @@
 # vdi: the VDI planning export and `netcensus report`, included by Makefile.am.
 # Application normalisation (appnorm), the plan (machines, applications,
 # pools) and its writers (CSV directory, JSON, XML), the console report.
-libnetcensus_a_SOURCES += src/export/appnorm.c src/export/appnorm.h
+libnetcensus_a_SOURCES += src/export/appnorm.c src/export/appnorm.h \
+	src/export/vdi.c src/export/vdi.h src/export/vdi_index.c src/export/vdi_index.h
 
 libnetcensus_a_CFLAGS += -DNC_SRC_VDI_RULES='"$(abs_top_srcdir)/data/vdi-rules.conf"'
 
