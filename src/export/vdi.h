@@ -47,6 +47,7 @@
 #include <stdio.h>
 
 #include "export/appnorm.h"
+#include "export/export.h"
 #include "inventory/db.h"
 #include "inventory/query.h"
 
@@ -189,22 +190,17 @@ int vdi_write_xml(inventory_t *inv, const vdi_plan *plan, FILE *f);
 #define VDI_XML_NAMESPACE "urn:netcensus:vdi:1"
 
 /*
- * The whole export, for `netcensus export --format vdi`: read the rules
- * (rules_path, or the shipped vdi-rules.conf when NULL), build the plan of
- * scan, write it as output asks to path ("-" or NULL: standard output, a
- * document only).  A file is written beside its name and renamed into
- * place.
+ * The vdi entry of export_formats[] (export.h).  The output: --vdi-format
+ * when given, else vdi_output_for_path(-o), else (standard output) JSON.
+ * wants_dir says whether that is the CSV directory.  The export reads the
+ * rules (--rules, else vdi_default_rules_path()), parses --base-share
+ * ("0.9", "90", "90%") and --pool-similarity, builds the plan and writes it.
  */
-typedef struct {
-	const char *rules_path;
-	double base_share, similarity;
-	vdi_output output;
-} vdi_export_options;
+bool vdi_export_wants_dir(const export_request *req);
+int vdi_export_format(const export_request *req);
 
-void vdi_export_defaults(vdi_export_options *o);
-
-int vdi_export(inventory_t *inv, const scan_row *scan, const vdi_export_options *o,
-	       const char *path);
+/* "0.9", "90", "90%" as a share in (0, 1]: 0 or NC_ERR_INVALID naming what. */
+int vdi_parse_share(const char *s, double *out, const char *what);
 
 /* The shipped rules file: the source tree's when running from the build
  * tree, else $(pkgdatadir)/vdi-rules.conf. */

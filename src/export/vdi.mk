@@ -2,7 +2,8 @@
 # Application normalisation (appnorm), the plan (machines, applications,
 # pools) and its writers (CSV directory, JSON, XML), the console report.
 libnetcensus_a_SOURCES += src/export/appnorm.c src/export/appnorm.h \
-	src/export/vdi.c src/export/vdi.h src/export/vdi_index.c src/export/vdi_index.h
+	src/export/vdi.c src/export/vdi.h src/export/vdi_index.c src/export/vdi_index.h \
+	src/export/vdi_out.c src/export/vdi_report.c src/cli/cmd_report.c
 
 libnetcensus_a_CFLAGS += -DNC_SRC_VDI_RULES='"$(abs_top_srcdir)/data/vdi-rules.conf"'
 
