@@ -10,7 +10,11 @@ libnetcensus_a_CFLAGS += -DNC_SRC_VDI_RULES='"$(abs_top_srcdir)/data/vdi-rules.c
 # Installed to $(pkgdatadir) (a directory variable of our own, so that no
 # other fragment's pkgdata list is touched).
 vdidatadir = $(pkgdatadir)
-dist_vdidata_DATA = data/vdi-rules.conf
+dist_vdidata_DATA = data/vdi-rules.conf data/netcensus-vdi.xsd
+
+# The fixture fleet, expected tables and report, xmllint validation (no root).
+TESTS += tests/cli/vdi.test
+EXTRA_DIST += tests/cli/vdi.test
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_appnorm

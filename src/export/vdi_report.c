@@ -21,6 +21,7 @@
 #define REPORT_WIDTH 78
 #define REPORT_MAX_COLUMNS 10
 #define REPORT_BASE_LIST 12 /* base-image applications named per pool */
+#define REPORT_NAME_MAX 44  /* characters of a name in a table */
 
 /* Characters, not bytes, of UTF-8 text (for column widths). */
 static size_t width(const char *s)
@@ -80,6 +81,21 @@ static const char *bytes(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.0f B", v);
 	else
 		snprintf(buf, len, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+/* s, or its first REPORT_NAME_MAX - 3 characters and "..." in buf. */
+static const char *shorten(char *buf, size_t len, const char *s)
+{
+	size_t chars = 0, i = 0;
+
+	if (width(s) <= REPORT_NAME_MAX)
+		return s;
+	for (; s[i] != '\0'; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && ++chars > REPORT_NAME_MAX - 3)
+			break;
+	}
+	snprintf(buf, len, "%.*s...", (int)NC_MIN(i, len - 4), s);
 	return buf;
 }
 
@@ -231,11 +247,13 @@ static int report_apps(const vdi_plan *p, FILE *f, size_t top)
 	size_t *order = malloc((p->napps ? p->napps : 1) * sizeof(*order));
 	const char **cells = calloc(n * 6 + 1, sizeof(*cells));
 	char(*nums)[3][24] = calloc(n + 1, sizeof(*nums));
+	char(*names)[4 * REPORT_NAME_MAX] = calloc(n + 1, sizeof(*names));
 
-	if (order == NULL || cells == NULL || nums == NULL) {
+	if (order == NULL || cells == NULL || nums == NULL || names == NULL) {
 		free(order);
 		free(cells);
 		free(nums);
+		free(names);
 		return NC_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < p->napps; i++)
@@ -255,7 +273,7 @@ static int report_apps(const vdi_plan *p, FILE *f, size_t top)
 		snprintf(nums[i][2], sizeof(nums[0][0]), "%zu", nv);
 		cells[6 * i] = nums[i][0];
 		cells[6 * i + 1] = nums[i][1];
-		cells[6 * i + 2] = a->name;
+		cells[6 * i + 2] = shorten(names[i], sizeof(names[0]), a->name);
 		cells[6 * i + 3] = a->publisher ? a->publisher : "-";
 		cells[6 * i + 4] = nums[i][2];
 		cells[6 * i + 5] = a->flag ? a->flag : "-";
@@ -266,6 +284,7 @@ static int report_apps(const vdi_plan *p, FILE *f, size_t top)
 	free(order);
 	free(cells);
 	free(nums);
+	free(names);
 	return 0;
 }
 
