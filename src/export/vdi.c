@@ -494,55 +494,187 @@ static int flush_machine(vdi_plan *p, vdi_machine *mc, app_ver *av, size_t n)
 	return 0;
 }
 
-static int read_software(inventory_t *inv, vdi_plan *p)
+/*
+ * The software rows of a scan are read in one of two ways.  The fast one
+ * scans the scan's rowid range in table order (no index seek per row): the
+ * writer stores a host's rows together, so they arrive host by host.  When
+ * they do not (a host's rows in two places), the plan is read again one
+ * machine at a time through the (scan_id, host_id) index.
+ */
+#define SOFTWARE_RANGE_SQL                                                                         \
+	"SELECT host_id, name, version, vendor, install_date FROM software "                        \
+	"WHERE rowid BETWEEN ?2 AND ?3 AND +scan_id = ?1"
+#define SOFTWARE_HOST_SQL                                                                          \
+	"SELECT host_id, name, version, vendor, install_date FROM software "                        \
+	"WHERE scan_id = ?1 AND host_id = ?2"
+
+/* The statement for the fast way, bound; *st = NULL when the scan has no
+ * software at all. */
+static int software_range(inventory_t *inv, int64_t scan_id, sqlite3_stmt **st)
+{
+	sqlite3_stmt *q = NULL;
+	int64_t lo, hi;
+	int r;
+
+	*st = NULL;
+	if ((r = prepare(inv, "SELECT min(rowid), max(rowid) FROM software WHERE scan_id = ?1", &q,
+			 scan_id)) != 0)
+		goto out;
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		r = inventory_fail(inv, "reading the software of the scan");
+		goto out;
+	}
+	if (sqlite3_column_type(q, 0) == SQLITE_NULL)
+		goto out;
+	lo = sqlite3_column_int64(q, 0);
+	hi = sqlite3_column_int64(q, 1);
+	if ((r = prepare(inv, SOFTWARE_RANGE_SQL, st, scan_id)) != 0)
+		goto out;
+	sqlite3_bind_int64(*st, 2, lo);
+	sqlite3_bind_int64(*st, 3, hi);
+out:
+	sqlite3_finalize(q);
+	return r;
+}
+
+/* One software row into av (grown as needed). */
+static int software_row(vdi_plan *p, sqlite3_stmt *st, size_t pos, app_ver **av, size_t *n,
+			size_t *cap)
+{
+	const vdi_row_app *ra;
+	uint32_t ver;
+	int r;
+
+	p->software_rows++;
+	if ((r = vdi_index_row(p->index, p, pos, (const char *)sqlite3_column_text(st, 1),
+			       (const char *)sqlite3_column_text(st, 2),
+			       (const char *)sqlite3_column_text(st, 3), &ra, &ver)) != 0)
+		return r;
+	if (ra->app == VDI_NO_APP) {
+		p->ignored_rows++;
+		return 0;
+	}
+	if (nc_grow(av, cap, *n + 1, sizeof(**av), 256) != 0)
+		return nomem();
+	(*av)[(*n)++] = (app_ver){.app = ra->app, .ver = ver};
+	return 0;
+}
+
+/* Forget what a reading of the software counted (before reading again). */
+static void software_reset(vdi_plan *p)
+{
+	for (size_t i = 0; i < p->napps; i++) {
+		p->apps[i].machines = 0;
+		for (size_t k = 0; k < p->apps[i].nversions; k++)
+			p->apps[i].versions[k].machines = 0;
+	}
+	for (size_t i = 0; i < p->nmachines; i++) {
+		free(p->machines[i].apps);
+		p->machines[i].apps = NULL;
+		p->machines[i].napps = 0;
+	}
+	p->software_rows = p->ignored_rows = 0;
+}
+
+/* The fast way: 0 and *grouped = false when a host's rows are not
+ * together (nothing usable was counted then). */
+static int read_software_range(inventory_t *inv, vdi_plan *p, const host_map *m, bool *grouped)
+{
+	sqlite3_stmt *st = NULL;
+	app_ver *av = NULL;
+	bool *seen = NULL;
+	vdi_machine *cur = NULL;
+	int64_t cur_id = 0;
+	size_t cap = 0, n = 0, last = 0, pos = 0;
+	int r, rc;
+
+	*grouped = true;
+	p->rows_in_order = true;
+	if ((r = software_range(inv, p->scan.id, &st)) != 0 || st == NULL)
+		goto out;
+	if ((seen = calloc(p->nmachines ? p->nmachines : 1, sizeof(*seen))) == NULL) {
+		r = nomem();
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		if (cur == NULL || id != cur_id) {
+			size_t idx;
+
+			if (cur != NULL && (r = flush_machine(p, cur, av, n)) != 0)
+				goto out;
+			n = pos = 0;
+			cur_id = id;
+			if ((cur = find_machine(p, m, id)) == NULL)
+				continue; /* a host the scan did not see: not ours */
+			idx = (size_t)(cur - p->machines);
+			if (seen[idx]) {
+				*grouped = false;
+				goto out;
+			}
+			seen[idx] = true;
+			if (idx < last)
+				p->rows_in_order = false;
+			last = idx;
+		}
+		if (cur != NULL && (r = software_row(p, st, pos++, &av, &n, &cap)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		r = inventory_fail(inv, "reading the software of the scan");
+		goto out;
+	}
+	if (cur != NULL)
+		r = flush_machine(p, cur, av, n);
+out:
+	free(av);
+	free(seen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* The slow way: one indexed query per machine. */
+static int read_software_by_host(inventory_t *inv, vdi_plan *p)
 {
 	sqlite3_stmt *st = NULL;
 	app_ver *av = NULL;
 	size_t cap = 0;
-	int r, rc = SQLITE_DONE;
+	int r, rc;
 
-	if ((r = prepare(inv,
-			 "SELECT name, version, vendor FROM software WHERE scan_id = ?1 AND "
-			 "host_id = ?2",
-			 &st, p->scan.id)) != 0)
+	if ((r = prepare(inv, SOFTWARE_HOST_SQL, &st, p->scan.id)) != 0)
 		goto out;
 	for (size_t i = 0; i < p->nmachines; i++) {
-		vdi_machine *mc = &p->machines[i];
-		size_t n = 0;
+		size_t n = 0, pos = 0;
 
 		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 2, mc->host_id);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const vdi_row_app *ra;
-			uint32_t ver;
-
-			p->software_rows++;
-			if ((r = vdi_index_row(p->index, p, (const char *)sqlite3_column_text(st, 0),
-					       (const char *)sqlite3_column_text(st, 1),
-					       (const char *)sqlite3_column_text(st, 2), &ra,
-					       &ver)) != 0)
+		sqlite3_bind_int64(st, 2, p->machines[i].host_id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			if ((r = software_row(p, st, pos++, &av, &n, &cap)) != 0)
 				goto out;
-			if (ra->app == VDI_NO_APP) {
-				p->ignored_rows++;
-				continue;
-			}
-			if ((r = nc_grow(&av, &cap, n + 1, sizeof(*av), 256)) != 0) {
-				r = nomem();
-				goto out;
-			}
-			av[n++] = (app_ver){.app = ra->app, .ver = ver};
-		}
 		if (rc != SQLITE_DONE) {
 			r = inventory_fail(inv, "reading the software of the scan");
 			goto out;
 		}
-		if ((r = flush_machine(p, mc, av, n)) != 0)
+		if ((r = flush_machine(p, &p->machines[i], av, n)) != 0)
 			goto out;
 	}
 out:
 	free(av);
 	sqlite3_finalize(st);
 	return r;
+}
+
+static int read_software(inventory_t *inv, vdi_plan *p, const host_map *m)
+{
+	bool grouped;
+	int r;
+
+	if ((r = read_software_range(inv, p, m, &grouped)) != 0 || grouped)
+		return r;
+	software_reset(p);
+	p->rows_in_order = false;
+	return read_software_by_host(inv, p);
 }
 
 /* ------------------------------------------------------------- pools */
@@ -891,7 +1023,7 @@ int vdi_plan_build(inventory_t *inv, const scan_row *scan, const vdi_options *op
 		goto out;
 	if ((r = read_hosts(inv, p, &hm)) != 0 || (r = read_verdicts(inv, p, &hm)) != 0 ||
 	    (r = read_facts(inv, p, &hm)) != 0 || (r = read_hardware(inv, p, &hm)) != 0 ||
-	    (r = read_software(inv, p)) != 0)
+	    (r = read_software(inv, p, &hm)) != 0)
 		goto out;
 	if ((r = vdi_index_finish(p->index, p)) != 0)
 		goto out;
@@ -934,76 +1066,128 @@ static void install_date(const char *s, char *out)
 	memcpy(out, s, 11);
 }
 
+/* One machine's buffered rows out through each(), one per application. */
+static int emit_installs(size_t machine, install_row *rows, size_t n,
+			 int (*each)(void *ctx, const vdi_install *in), void *ctx)
+{
+	/* apps are numbered in name order: sorting by number is by name */
+	qsort(rows, n, sizeof(*rows), cmp_install);
+	for (size_t k = 0; k < n;) {
+		size_t best = k, earliest = k, e = k + 1;
+		vdi_install in;
+		int r;
+
+		for (; e < n && rows[e].app == rows[k].app; e++) {
+			if (appnorm_version_cmp(rows[e].version, rows[best].version) > 0)
+				best = e;
+			if (rows[e].date[0] != '\0' &&
+			    (rows[earliest].date[0] == '\0' ||
+			     strcmp(rows[e].date, rows[earliest].date) < 0))
+				earliest = e;
+		}
+		in = (vdi_install){.machine = machine,
+				   .app = rows[k].app,
+				   .version = rows[best].version,
+				   .install_date = rows[earliest].date[0] ? rows[earliest].date : NULL};
+		if ((r = each(ctx, &in)) != 0)
+			return r;
+		k = e;
+	}
+	return 0;
+}
+
+/* One software row into the buffer. */
+static int install_buffer(const vdi_plan *plan, sqlite3_stmt *st, size_t pos, install_row **rows,
+			  size_t *n, size_t *cap)
+{
+	const vdi_row_app *ra;
+	install_row *row;
+	uint32_t ver;
+	int r;
+
+	if ((r = vdi_index_row(plan->index, NULL, pos, (const char *)sqlite3_column_text(st, 1),
+			       (const char *)sqlite3_column_text(st, 2),
+			       (const char *)sqlite3_column_text(st, 3), &ra, &ver)) != 0)
+		return r;
+	if (ra->app == VDI_NO_APP)
+		return 0;
+	if (nc_grow(rows, cap, *n + 1, sizeof(**rows), 64) != 0)
+		return nomem();
+	row = &(*rows)[(*n)++];
+	row->app = ra->app;
+	snprintf(row->version, sizeof(row->version), "%s", vdi_index_last_version(ra));
+	install_date((const char *)sqlite3_column_text(st, 4), row->date);
+	return 0;
+}
+
 int vdi_plan_installs(inventory_t *inv, const vdi_plan *plan,
 		      int (*each)(void *ctx, const vdi_install *in), void *ctx)
 {
 	sqlite3_stmt *st = NULL;
 	install_row *rows = NULL;
-	size_t cap = 0;
-	int r, rc;
+	size_t cap = 0, n = 0, pos = 0;
+	int r = 0, rc;
 
-	if ((r = prepare(inv,
-			 "SELECT name, version, vendor, install_date FROM software WHERE "
-			 "scan_id = ?1 AND host_id = ?2",
-			 &st, plan->scan.id)) != 0)
-		goto out;
-	for (size_t i = 0; i < plan->nmachines; i++) {
-		size_t n = 0;
+	if (plan->rows_in_order) {
+		/* the build found the rows grouped by machine, in machine order */
+		host_map m = {0};
+		const vdi_machine *cur = NULL;
+		int64_t cur_id = 0;
 
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 2, plan->machines[i].host_id);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const vdi_row_app *ra;
-			install_row *row;
-			uint32_t ver;
-
-			if ((r = vdi_index_row(plan->index, NULL,
-					       (const char *)sqlite3_column_text(st, 0),
-					       (const char *)sqlite3_column_text(st, 1),
-					       (const char *)sqlite3_column_text(st, 2), &ra,
-					       &ver)) != 0)
-				goto out;
-			if (ra->app == VDI_NO_APP)
-				continue;
-			if ((r = nc_grow(&rows, &cap, n + 1, sizeof(*rows), 64)) != 0) {
-				r = nomem();
-				goto out;
-			}
-			row = &rows[n++];
-			row->app = ra->app;
-			vdi_index_row_version(ra, (const char *)sqlite3_column_text(st, 1),
-					      row->version, sizeof(row->version));
-			install_date((const char *)sqlite3_column_text(st, 3), row->date);
+		if ((r = software_range(inv, plan->scan.id, &st)) != 0 || st == NULL)
+			goto out;
+		if ((m.slots = calloc(plan->nmachines ? plan->nmachines : 1, sizeof(*m.slots))) ==
+		    NULL) {
+			r = nomem();
+			goto out;
 		}
+		for (size_t i = 0; i < plan->nmachines; i++)
+			m.slots[i] = (host_slot){.host_id = plan->machines[i].host_id, .idx = i};
+		m.n = plan->nmachines;
+		qsort(m.slots, m.n, sizeof(*m.slots), cmp_slot);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t id = sqlite3_column_int64(st, 0);
+
+			if (cur == NULL || id != cur_id) {
+				if (cur != NULL &&
+				    (r = emit_installs((size_t)(cur - plan->machines), rows, n, each,
+						       ctx)) != 0)
+					break;
+				n = pos = 0;
+				cur_id = id;
+				cur = find_machine((vdi_plan *)plan, &m, id);
+			}
+			if (cur != NULL &&
+			    (r = install_buffer(plan, st, pos++, &rows, &n, &cap)) != 0)
+				break;
+		}
+		free(m.slots);
+		if (r != 0)
+			goto out;
 		if (rc != SQLITE_DONE) {
 			r = inventory_fail(inv, "reading the software of the scan");
 			goto out;
 		}
-		/* apps are numbered in name order: sorting by number is by name */
-		qsort(rows, n, sizeof(*rows), cmp_install);
-		for (size_t k = 0; k < n;) {
-			size_t best = k, earliest = k, e = k + 1;
-			vdi_install in;
-
-			for (; e < n && rows[e].app == rows[k].app; e++) {
-				if (appnorm_version_cmp(rows[e].version, rows[best].version) > 0)
-					best = e;
-				if (rows[e].date[0] != '\0' &&
-				    (rows[earliest].date[0] == '\0' ||
-				     strcmp(rows[e].date, rows[earliest].date) < 0))
-					earliest = e;
-			}
-			in = (vdi_install){.machine = i,
-					   .app = rows[k].app,
-					   .version = rows[best].version,
-					   .install_date =
-					       rows[earliest].date[0] ? rows[earliest].date : NULL};
-			if ((r = each(ctx, &in)) != 0)
-				goto out;
-			k = e;
-		}
+		if (cur != NULL)
+			r = emit_installs((size_t)(cur - plan->machines), rows, n, each, ctx);
+		goto out;
 	}
-	r = 0;
+	if ((r = prepare(inv, SOFTWARE_HOST_SQL, &st, plan->scan.id)) != 0)
+		goto out;
+	for (size_t i = 0; i < plan->nmachines; i++) {
+		n = pos = 0;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 2, plan->machines[i].host_id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			if ((r = install_buffer(plan, st, pos++, &rows, &n, &cap)) != 0)
+				goto out;
+		if (rc != SQLITE_DONE) {
+			r = inventory_fail(inv, "reading the software of the scan");
+			goto out;
+		}
+		if ((r = emit_installs(i, rows, n, each, ctx)) != 0)
+			goto out;
+	}
 out:
 	free(rows);
 	sqlite3_finalize(st);

@@ -131,6 +131,8 @@ typedef struct {
 	size_t npools;
 	size_t software_rows;	/* rows read */
 	size_t ignored_rows;	/* of which [ignore] rules dropped */
+	bool rows_in_order;	/* software rows come grouped by machine, in
+				 * machine order (vdi_plan_installs reads fast) */
 	struct vdi_index *index; /* private: raw name -> application */
 } vdi_plan;
 

@@ -6,6 +6,7 @@
  * by the table; a table doubles at 50% load.
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,16 +19,27 @@
 #define KEY_MAX 1024 /* a raw key: name, vendor and version major, cut */
 #define SEP '\x1f'
 
+/* What the raw table keeps for one raw name (row first: see
+ * vdi_index_last_version()). */
+typedef struct {
+	vdi_row_app row;
+	char *publisher; /* normalised; NULL none */
+	char *spelling;	 /* the normalised name */
+	/* the last version field seen with this raw name, and what it gave:
+	 * most raw names come with one version, so rows skip the work */
+	char *last_raw;
+	char *last_norm;
+	uint32_t last_ver;
+	bool last_ver_set; /* last_ver is valid (building) */
+} raw_info;
+
 typedef struct {
 	char *key; /* NULL: free slot */
 	size_t len;
 	uint64_t hash;
-	uint32_t a; /* an application number, or a version index */
-	uint64_t b; /* a count: rows of this raw name, of this publisher... */
-	/* raw table only: */
-	vdi_row_app row;
-	char *publisher; /* normalised; NULL none */
-	char *spelling;	 /* the normalised name */
+	uint32_t a;	/* an application number, or a version index */
+	uint64_t b;	/* a count: rows of this raw name, of this publisher... */
+	raw_info *ri;	/* raw table only */
 } slot;
 
 typedef struct {
@@ -43,9 +55,17 @@ struct vdi_index {
 	table pubs;  /* number SEP publisher -> rows */
 	table names; /* number SEP spelling -> rows */
 	size_t app_cap;
+	/* raw-table slot (+1; 0 none) of the row at each position of the last
+	 * machine read: machines list their software in much the same order
+	 * (dpkg and the Uninstall keys sort by name), so the row at the same
+	 * position is usually the same raw name and needs no hashing */
+	size_t *hints;
+	size_t nhints;
 };
 
-static uint64_t fnv1a(const char *k, size_t n)
+/* FNV-1a, then a final mix: FNV's low bits (the ones a power-of-two table
+ * uses) mix poorly when keys differ only at the end ("...\x1f8", "...\x1f9"). */
+static uint64_t hash_key(const char *k, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;
 
@@ -53,6 +73,11 @@ static uint64_t fnv1a(const char *k, size_t n)
 		h ^= (unsigned char)k[i];
 		h *= 1099511628211ull;
 	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -60,10 +85,13 @@ static void table_free(table *t, bool rows)
 {
 	for (size_t i = 0; i < t->cap; i++) {
 		free(t->s[i].key);
-		if (rows) {
-			free(t->s[i].row.name_version);
-			free(t->s[i].publisher);
-			free(t->s[i].spelling);
+		if (rows && t->s[i].ri != NULL) {
+			free(t->s[i].ri->row.name_version);
+			free(t->s[i].ri->publisher);
+			free(t->s[i].ri->spelling);
+			free(t->s[i].ri->last_raw);
+			free(t->s[i].ri->last_norm);
+			free(t->s[i].ri);
 		}
 	}
 	free(t->s);
@@ -97,7 +125,7 @@ static int table_grow(table *t)
 static slot *table_get(table *t, const char *key, size_t len, bool create, bool *created,
 		       bool *nomem)
 {
-	uint64_t h = fnv1a(key, len);
+	uint64_t h = hash_key(key, len);
 	size_t j;
 
 	*created = false;
@@ -145,7 +173,17 @@ void vdi_index_free(struct vdi_index *ix)
 	table_free(&ix->vers, false);
 	table_free(&ix->pubs, false);
 	table_free(&ix->names, false);
+	free(ix->hints);
 	free(ix);
+}
+
+/* Append at most max bytes of s (NULL: nothing) to key at n; the new length. */
+static size_t key_append(char *key, size_t n, const char *s, size_t max)
+{
+	size_t len = s ? strnlen(s, max) : 0;
+
+	memcpy(key + n, s ? s : "", len);
+	return n + len;
 }
 
 static int nomem(void)
@@ -213,8 +251,8 @@ void vdi_index_row_version(const vdi_row_app *ra, const char *version, char *out
 		snprintf(out, len, "%s", ra->name_version);
 }
 
-int vdi_index_row(struct vdi_index *ix, vdi_plan *plan, const char *name, const char *version,
-		  const char *vendor, const vdi_row_app **out, uint32_t *ver)
+int vdi_index_row(struct vdi_index *ix, vdi_plan *plan, size_t pos, const char *name,
+		  const char *version, const char *vendor, const vdi_row_app **out, uint32_t *ver)
 {
 	static const vdi_row_app none = {.app = VDI_NO_APP};
 	char key[KEY_MAX], v[APPNORM_VERSION_MAX];
@@ -226,39 +264,89 @@ int vdi_index_row(struct vdi_index *ix, vdi_plan *plan, const char *name, const 
 	*out = &none;
 	*ver = 0;
 	/* the major version is part of the key: appnorm_app() reads it */
-	n = snprintf(key, sizeof(key), "%.600s%c%.300s%c%.*s", name ? name : "", SEP,
-		     vendor ? vendor : "", SEP, (int)NC_MIN(major, 20), version ? version : "");
-	if (n < 0)
-		return 0;
-	if ((size_t)n >= sizeof(key))
-		n = sizeof(key) - 1;
-	s = table_get(&ix->raw, key, (size_t)n, plan != NULL, &created, &oom);
-	if (s == NULL)
-		return oom ? nomem() : 0;
+	n = (int)key_append(key, 0, name, 600);
+	key[n++] = SEP;
+	n = (int)key_append(key, (size_t)n, vendor, 300);
+	key[n++] = SEP;
+	n = (int)key_append(key, (size_t)n, version, NC_MIN(major, 20));
+	if (pos >= ix->nhints) {
+		size_t cap = NC_MAX(pos + 1, 2 * ix->nhints);
+		size_t *h = realloc(ix->hints, cap * sizeof(*h));
+
+		if (h == NULL)
+			return nomem();
+		memset(h + ix->nhints, 0, (cap - ix->nhints) * sizeof(*h));
+		ix->hints = h;
+		ix->nhints = cap;
+	}
+	s = NULL;
+	created = false;
+	if (ix->hints[pos] != 0 && ix->hints[pos] <= ix->raw.cap) {
+		slot *h = &ix->raw.s[ix->hints[pos] - 1];
+
+		if (h->key != NULL && h->len == (size_t)n && memcmp(h->key, key, (size_t)n) == 0)
+			s = h;
+	}
+	if (s == NULL) {
+		s = table_get(&ix->raw, key, (size_t)n, plan != NULL, &created, &oom);
+		if (s == NULL)
+			return oom ? nomem() : 0;
+	}
+	/* (a new slot may have moved the table: the hint is taken afterwards) */
 	if (created) {
 		appnorm_result res, bare;
 
-		s->row.app = VDI_NO_APP;
+		if ((s->ri = calloc(1, sizeof(*s->ri))) == NULL)
+			return nomem();
+		s->ri->row.app = VDI_NO_APP;
 		appnorm_app(ix->rules, name, version, vendor, &res);
 		if (!res.ignored) {
-			if ((r = app_of(ix, plan, &res, &s->row.app)) != 0)
+			if ((r = app_of(ix, plan, &res, &s->ri->row.app)) != 0)
 				return r;
 			/* the version the name holds, for rows without a version */
 			appnorm_app(ix->rules, name, NULL, NULL, &bare);
 			if ((bare.version[0] != '\0' &&
-			     (s->row.name_version = strdup(bare.version)) == NULL) ||
+			     (s->ri->row.name_version = strdup(bare.version)) == NULL) ||
 			    (res.publisher[0] != '\0' &&
-			     (s->publisher = strdup(res.publisher)) == NULL) ||
-			    (s->spelling = strdup(res.name)) == NULL)
+			     (s->ri->publisher = strdup(res.publisher)) == NULL) ||
+			    (s->ri->spelling = strdup(res.name)) == NULL)
 				return nomem();
 		}
 	}
-	*out = &s->row;
-	if (s->row.app == VDI_NO_APP || plan == NULL)
+	ix->hints[pos] = (size_t)(s - ix->raw.s) + 1;
+	*out = &s->ri->row;
+	if (s->ri->row.app == VDI_NO_APP)
 		return 0;
-	s->b++;
-	vdi_index_row_version(&s->row, version, v, sizeof(v));
-	return version_of(ix, plan, s->row.app, v, ver);
+	if (plan != NULL)
+		s->b++;
+	if (s->ri->last_raw != NULL && strcmp(s->ri->last_raw, version ? version : "") == 0 &&
+	    (plan == NULL || s->ri->last_ver_set)) {
+		*ver = s->ri->last_ver;
+		return 0;
+	}
+	vdi_index_row_version(&s->ri->row, version, v, sizeof(v));
+	free(s->ri->last_raw);
+	free(s->ri->last_norm);
+	s->ri->last_norm = NULL;
+	s->ri->last_ver_set = false;
+	if ((s->ri->last_raw = strdup(version ? version : "")) == NULL ||
+	    (s->ri->last_norm = strdup(v)) == NULL)
+		return nomem();
+	if (plan == NULL)
+		return 0;
+	if ((r = version_of(ix, plan, s->ri->row.app, v, &s->ri->last_ver)) != 0)
+		return r;
+	s->ri->last_ver_set = true;
+	*ver = s->ri->last_ver;
+	return 0;
+}
+
+const char *vdi_index_last_version(const vdi_row_app *ra)
+{
+	/* row is the first member of its raw_info */
+	const raw_info *ri = (const raw_info *)ra;
+
+	return ri->last_norm ? ri->last_norm : "";
 }
 
 /* Keep in *best the text with the most rows, ties to the smaller text. */
@@ -323,19 +411,19 @@ int vdi_index_finish(struct vdi_index *ix, vdi_plan *plan)
 		slot *c;
 		int n;
 
-		if (s->key == NULL || s->row.app == VDI_NO_APP || s->b == 0)
+		if (s->key == NULL || s->ri == NULL || s->ri->row.app == VDI_NO_APP || s->b == 0)
 			continue;
-		n = snprintf(key, sizeof(key), "%u%cn%s", s->row.app, SEP, s->spelling);
+		n = snprintf(key, sizeof(key), "%u%cn%s", s->ri->row.app, SEP, s->ri->spelling);
 		if ((c = table_get(&ix->names, key, (size_t)n, true, &created, &oom)) == NULL)
 			goto out;
-		c->a = s->row.app;
+		c->a = s->ri->row.app;
 		c->b += s->b;
-		if (s->publisher == NULL)
+		if (s->ri->publisher == NULL)
 			continue;
-		n = snprintf(key, sizeof(key), "%u%cp%s", s->row.app, SEP, s->publisher);
+		n = snprintf(key, sizeof(key), "%u%cp%s", s->ri->row.app, SEP, s->ri->publisher);
 		if ((c = table_get(&ix->pubs, key, (size_t)n, true, &created, &oom)) == NULL)
 			goto out;
-		c->a = s->row.app;
+		c->a = s->ri->row.app;
 		c->b += s->b;
 	}
 	for (size_t i = 0; i < ix->names.cap; i++)
@@ -369,8 +457,8 @@ int vdi_index_finish(struct vdi_index *ix, vdi_plan *plan)
 	}
 	memcpy(plan->apps, sorted, na * sizeof(*sorted));
 	for (size_t i = 0; i < ix->raw.cap; i++)
-		if (ix->raw.s[i].key != NULL && ix->raw.s[i].row.app != VDI_NO_APP)
-			ix->raw.s[i].row.app = remap[ix->raw.s[i].row.app];
+		if (ix->raw.s[i].key != NULL && ix->raw.s[i].ri->row.app != VDI_NO_APP)
+			ix->raw.s[i].ri->row.app = remap[ix->raw.s[i].ri->row.app];
 	for (size_t m = 0; m < plan->nmachines; m++) {
 		vdi_machine *mc = &plan->machines[m];
 

@@ -654,18 +654,49 @@ static json_t *json_app(json_ctx *c, size_t i)
 	return o;
 }
 
+/* s as a JSON string literal to out (s is valid UTF-8: export_text()). */
+static void json_quoted(FILE *out, const char *s)
+{
+	putc('"', out);
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(out, "\\u%04x", ch);
+		else
+			putc(ch, out);
+	}
+	putc('"', out);
+}
+
+/* Installs are most of the document: written directly, not through
+ * jansson objects, in the same compact form. */
 static int json_install(void *ctx, const vdi_install *in)
 {
 	json_ctx *c = ctx;
-	json_t *o = json_object();
+	const char *v = NULL;
 
-	if (o != NULL) {
-		set(c, o, "host_id", json_integer(c->plan->machines[in->machine].host_id));
-		set(c, o, "app_id", json_integer((json_int_t)in->app + 1));
-		set(c, o, "version", in->version[0] ? js(c, in->version) : json_null());
-		set(c, o, "install_date", js(c, in->install_date));
-	}
-	return element(c, o);
+	if (in->version[0] != '\0' && (v = export_text(&c->text, in->version)) == NULL)
+		return nc_fail(NC_ERR_NOMEM, "out of memory writing JSON");
+	if (!c->first)
+		fputs(",\n", c->out);
+	c->first = false;
+	fprintf(c->out, "{\"host_id\":%lld,\"app_id\":%u,\"version\":",
+		(long long)c->plan->machines[in->machine].host_id, (unsigned)in->app + 1);
+	if (v != NULL)
+		json_quoted(c->out, v);
+	else
+		fputs("null", c->out);
+	fputs(",\"install_date\":", c->out);
+	if (in->install_date != NULL) /* YYYY-MM-DD: digits and dashes only */
+		fprintf(c->out, "\"%s\"}", in->install_date);
+	else
+		fputs("null}", c->out);
+	if (ferror(c->out))
+		return nc_fail(NC_ERR_IO, "cannot write the VDI export: %s", strerror(errno));
+	return 0;
 }
 
 static json_t *json_pool(json_ctx *c, const vdi_pool *p)
@@ -1045,6 +1076,7 @@ int vdi_export_format(const export_request *req)
 	vdi_options opt = {.base_share = VDI_DEFAULT_BASE_SHARE,
 			   .similarity = VDI_DEFAULT_SIMILARITY};
 	vdi_output o;
+	bool in_txn = false;
 	int r;
 
 	if ((r = output_of(req, &o)) != 0)
@@ -1067,6 +1099,13 @@ int vdi_export_format(const export_request *req)
 				    &rules)) != 0)
 		return r;
 	opt.rules = rules;
+	/* one read transaction: the installs are read again after the plan is
+	 * built, and must come from the same snapshot */
+	if (sqlite3_exec(inventory_sqlite(req->inv), "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		r = inventory_fail(req->inv, "starting a read transaction");
+		goto out;
+	}
+	in_txn = true;
 	if ((r = vdi_plan_build(req->inv, req->scan, &opt, &plan)) != 0)
 		goto out;
 	if (o == VDI_OUT_CSV) {
@@ -1081,6 +1120,8 @@ int vdi_export_format(const export_request *req)
 		r = vdi_write_xml(req->inv, plan, req->out);
 	}
 out:
+	if (in_txn)
+		sqlite3_exec(inventory_sqlite(req->inv), "COMMIT", NULL, NULL, NULL);
 	vdi_plan_free(plan);
 	appnorm_rules_free(rules);
 	return r;
