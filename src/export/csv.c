@@ -48,25 +48,27 @@ bool csv_cell_is_formula(const char *cell)
 	return !plain_number(cell);
 }
 
+/* The caller holds the stream's lock (flockfile). */
 static void write_cell(FILE *out, const char *s)
 {
 	bool formula = csv_cell_is_formula(s);
+	size_t len = strcspn(s, ",\"\r\n");
 
-	if (s[strcspn(s, ",\"\r\n")] == '\0') {
+	if (s[len] == '\0') {
 		if (formula)
-			fputc('\'', out);
-		fputs(s, out);
+			putc_unlocked('\'', out);
+		fwrite_unlocked(s, 1, len, out);
 		return;
 	}
-	fputc('"', out);
+	putc_unlocked('"', out);
 	if (formula)
-		fputc('\'', out);
+		putc_unlocked('\'', out);
 	for (const char *p = s; *p != '\0'; p++) {
 		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
+			putc_unlocked('"', out);
+		putc_unlocked(*p, out);
 	}
-	fputc('"', out);
+	putc_unlocked('"', out);
 }
 
 int csv_write_row(FILE *out, const char *const *cells, size_t n)
@@ -74,6 +76,8 @@ int csv_write_row(FILE *out, const char *const *cells, size_t n)
 	export_buf buf = {0};
 	int r = 0;
 
+	/* One lock a row, not one a character. */
+	flockfile(out);
 	for (size_t i = 0; i < n; i++) {
 		const char *s = export_text(&buf, cells[i]);
 
@@ -82,10 +86,11 @@ int csv_write_row(FILE *out, const char *const *cells, size_t n)
 			break;
 		}
 		if (i > 0)
-			fputc(',', out);
+			putc_unlocked(',', out);
 		write_cell(out, s);
 	}
-	fputs("\r\n", out);
+	fwrite_unlocked("\r\n", 1, 2, out);
+	funlockfile(out);
 	export_buf_free(&buf);
 	if (r == 0 && ferror(out))
 		r = nc_fail(NC_ERR_IO, "write error");
@@ -247,8 +252,9 @@ static int services_rows(FILE *out, const host_detail *d)
 	return r;
 }
 
-static const char *const software_header[] = {"address", "hostname",	 "name",  "version",
-					      "vendor",	 "install_date", "source"};
+static const char *const software_header[] = {
+    "address", "hostname", "name", "version", "vendor", "install_date", "arch", "size_bytes",
+    "source"};
 
 static int software_rows(FILE *out, const host_detail *d)
 {
@@ -256,9 +262,11 @@ static int software_rows(FILE *out, const host_detail *d)
 
 	for (size_t i = 0; i < d->nsoftware && r == 0; i++) {
 		const software_row *s = &d->software[i];
+		numbufs nb;
 		const char *const cells[] = {
-		    d->host.address, d->host.hostname, s->name,	 s->version,
-		    s->vendor,	     s->install_date,  s->source,
+		    d->host.address, d->host.hostname, s->name,
+		    s->version,	     s->vendor,	       s->install_date,
+		    s->arch,	     int_cell(nb.a, sizeof(nb.a), s->size_bytes), s->source,
 		};
 		_Static_assert(ARRAY_SIZE(cells) == ARRAY_SIZE(software_header), "software");
 		r = csv_write_row(out, cells, ARRAY_SIZE(cells));

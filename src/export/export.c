@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "export/csv.h"
@@ -75,6 +76,7 @@ const char *export_generator(void)
 
 int export_file_open(export_file *f, const char *dir, const char *name)
 {
+	struct stat sb;
 	int fd;
 
 	memset(f, 0, sizeof(*f));
@@ -83,20 +85,27 @@ int export_file_open(export_file *f, const char *dir, const char *name)
 		f->path = NULL;
 		return nc_fail(NC_ERR_NOMEM, "out of memory opening %s", name);
 	}
-	if (asprintf(&f->tmp, "%s.tmp.%ld", f->path, (long)getpid()) < 0) {
-		f->tmp = NULL;
-		export_file_abort(f);
-		return nc_fail(NC_ERR_NOMEM, "out of memory opening %s", name);
+	if (stat(f->path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* A device or a pipe (/dev/stdout, a FIFO): written in place,
+		 * since nothing can be renamed over it. */
+		fd = open(f->path, O_WRONLY | O_CLOEXEC);
+	} else {
+		if (asprintf(&f->tmp, "%s.tmp.%ld", f->path, (long)getpid()) < 0) {
+			f->tmp = NULL;
+			export_file_abort(f);
+			return nc_fail(NC_ERR_NOMEM, "out of memory opening %s", name);
+		}
+		/* O_EXCL: never write through a link someone left at the temporary name. */
+		fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	}
-	/* O_EXCL: never write through a link someone left at the temporary name. */
-	fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0 || (f->fp = fdopen(fd, "w")) == NULL) {
 		int e = errno;
 		int r = nc_fail(NC_ERR_IO, "cannot write %s: %s", f->path, strerror(e));
 
 		if (fd >= 0) {
 			close(fd);
-			unlink(f->tmp);
+			if (f->tmp != NULL)
+				unlink(f->tmp);
 		}
 		free(f->tmp);
 		f->tmp = NULL; /* nothing of ours to remove */
@@ -115,7 +124,7 @@ int export_file_commit(export_file *f)
 	if (fclose(f->fp) != 0 && r == 0)
 		r = nc_fail(NC_ERR_IO, "cannot write %s: %s", f->path, strerror(errno));
 	f->fp = NULL;
-	if (r == 0 && rename(f->tmp, f->path) != 0)
+	if (r == 0 && f->tmp != NULL && rename(f->tmp, f->path) != 0)
 		r = nc_fail(NC_ERR_IO, "cannot rename %s to %s: %s", f->tmp, f->path,
 			    strerror(errno));
 	if (r != 0) {

@@ -80,12 +80,14 @@ const char *export_generator(void);
 /*
  * An output file written beside its final name ("<path>.tmp.<pid>") and
  * renamed into place by export_file_commit(), so a failed or interrupted
- * export never leaves a truncated file where a good one was expected.
+ * export never leaves a truncated file where a good one was expected.  A
+ * path that exists and is not a regular file (a device, a FIFO) is written
+ * in place.
  */
 typedef struct {
 	FILE *fp;
 	char *path; /* final name */
-	char *tmp;  /* name while being written */
+	char *tmp;  /* name while being written; NULL when written in place */
 } export_file;
 
 /* Create the file for dir/name (or name alone when dir is NULL). f is

@@ -8,7 +8,7 @@
  *    "hosts": [HOST, ...], "host_count": N}
  *
  * where HOST is the object of `show --json` (json_hosts.h) without its
- * "scan" member: identity, verdict, discovery, and then as --what asks
+ * "scan" and "history" members: identity, verdict, discovery, and then as --what asks
  * "ports" (hosts, all), "services", "hardware", "software" (each with its
  * own --what, or all) and "evidence" (all).  The envelope is written here
  * and each host is dumped as it is read, one a line, so memory does not

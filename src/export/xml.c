@@ -44,6 +44,13 @@ static int close_cb(void *ctx)
 	return fflush((FILE *)ctx) == 0 ? 0 : -1;
 }
 
+/* libxml2 would print its own "I/O error" lines; xml_export() reports. */
+static void quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
 static const xmlChar *X(const char *s)
 {
 	return (const xmlChar *)s;
@@ -275,7 +282,8 @@ static int write_software(xml_out *x, const host_detail *d)
 
 		if (start(x, "package") != 0 || attr(x, "name", s->name) != 0 ||
 		    attr(x, "version", s->version) != 0 || attr(x, "vendor", s->vendor) != 0 ||
-		    attr(x, "install-date", s->install_date) != 0 ||
+		    attr(x, "install-date", s->install_date) != 0 || attr(x, "arch", s->arch) != 0 ||
+		    attr_int(x, "size-bytes", s->size_bytes) != 0 ||
 		    attr(x, "source", s->source) != 0 || end(x) != 0)
 			return -1;
 	}
@@ -346,11 +354,15 @@ int xml_export(const export_request *req)
 	int rc, r = NC_ERR_INTERNAL;
 	bool bad;
 
-	if ((buf = xmlOutputBufferCreateIO(write_cb, close_cb, req->out, NULL)) == NULL)
-		return nc_fail(NC_ERR_NOMEM, "out of memory starting the XML writer");
+	xmlSetGenericErrorFunc(NULL, quiet);
+	if ((buf = xmlOutputBufferCreateIO(write_cb, close_cb, req->out, NULL)) == NULL) {
+		r = nc_fail(NC_ERR_NOMEM, "out of memory starting the XML writer");
+		goto out;
+	}
 	if ((x.w = xmlNewTextWriter(buf)) == NULL) {
 		xmlOutputBufferClose(buf);
-		return nc_fail(NC_ERR_NOMEM, "out of memory starting the XML writer");
+		r = nc_fail(NC_ERR_NOMEM, "out of memory starting the XML writer");
+		goto out;
 	}
 	bad = xmlTextWriterSetIndent(x.w, 1) < 0 ||
 	      xmlTextWriterSetIndentString(x.w, X("  ")) < 0 ||
@@ -383,7 +395,9 @@ write_error:
 			    ferror(req->out) ? strerror(errno) : "XML writer error");
 out:
 	scan_iter_close(it);
-	xmlFreeTextWriter(x.w); /* closes buf, which flushes req->out */
+	if (x.w != NULL)
+		xmlFreeTextWriter(x.w); /* closes buf, which flushes req->out */
 	export_buf_free(&x.text);
+	xmlSetGenericErrorFunc(NULL, NULL); /* libxml2's default again */
 	return r;
 }

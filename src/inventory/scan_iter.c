@@ -12,7 +12,9 @@
  *
  * The tables are described by data (which SQL, which struct, which column
  * goes to which member) so that reading, clearing and growing are written
- * once for all of them.
+ * once for all of them.  Their strings live in an arena that is emptied
+ * (not freed) from one host to the next: three million software rows would
+ * otherwise be fifteen million malloc()/free() pairs.
  */
 
 #include <stddef.h>
@@ -76,7 +78,8 @@ static const col_desc service_cols[] = {
 static const col_desc software_cols[] = {
     COL(C_TEXT, software_row, name),	     COL(C_TEXT, software_row, version),
     COL(C_TEXT, software_row, vendor),	     COL(C_TEXT, software_row, install_date),
-    COL(C_TEXT, software_row, source),
+    COL(C_TEXT, software_row, source),	     COL(C_TEXT, software_row, arch),
+    COL(C_INT64, software_row, size_bytes),
 };
 static const col_desc hardware_cols[] = {
     COL(C_TEXT, hardware_row, kind),	   COL(C_TEXT, hardware_row, name),
@@ -118,9 +121,10 @@ static const table_desc tables[T__COUNT] = {
 			 " FROM services WHERE scan_id = ?1 AND host_id = ?2 ORDER BY proto, port",
 			 service_row, services, nservices, service_cols, SIZE_MAX),
     [T_SOFTWARE] = TABLE(SCAN_ITER_SOFTWARE, "reading software",
-			 "SELECT name, version, vendor, install_date, source FROM software"
-			 " WHERE scan_id = ?1 AND host_id = ?2"
-			 " ORDER BY name COLLATE NOCASE, version, rowid",
+			 /* sorted by sort_software(): SQLite's sorter would copy
+			  * every record, and cost more than reading them */
+			 "SELECT name, version, vendor, install_date, source, arch, size_bytes"
+			 " FROM software WHERE scan_id = ?1 AND host_id = ?2 ORDER BY rowid",
 			 software_row, software, nsoftware, software_cols,
 			 offsetof(software_row, name)),
     [T_HARDWARE] = TABLE(SCAN_ITER_HARDWARE, "reading hardware",
@@ -132,6 +136,12 @@ static const table_desc tables[T__COUNT] = {
 			 hardware_row, hardware, nhardware, hardware_cols,
 			 offsetof(hardware_row, kind)),
 };
+
+/* Schema 4 added the software's arch and size_bytes; a database of schema
+ * 2 or 3, read without migrating, has neither. */
+static const char software_sql_v2[] =
+    "SELECT name, version, vendor, install_date, source, NULL, NULL"
+    " FROM software WHERE scan_id = ?1 AND host_id = ?2 ORDER BY rowid";
 
 /* The host row: discovery of this scan, first/last seen across scans, and
  * the MAC's vendor as query.c's hosts_sql chooses it. */
@@ -163,6 +173,16 @@ enum {
 	H_VENDOR
 };
 
+/* Strings of the current host's table rows: chunks that are kept and
+ * refilled from one host to the next. */
+typedef struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	char data[];
+} chunk;
+
+#define CHUNK_SIZE (64 * 1024 - sizeof(chunk))
+
 struct scan_iter {
 	inventory_t *inv;
 	int64_t scan_id;
@@ -171,6 +191,10 @@ struct scan_iter {
 	sqlite3_stmt *table[T__COUNT]; /* NULL for the tables not asked for */
 	size_t cap[T__COUNT];	       /* allocated elements of each array */
 	host_detail cur;
+	chunk *chunks; /* the arena; the first one with room is filled */
+	software_row *sorted; /* sort_software()'s scratch array */
+	size_t sorted_cap;
+	uint32_t *order;
 	uint64_t count;
 	bool failed;
 };
@@ -190,27 +214,95 @@ static char **text_member(void *row, size_t off)
 	return (char **)((char *)row + off);
 }
 
-/* Free the strings of one row and zero it. */
-static void clear_row(const table_desc *t, void *row)
+/* len bytes of the arena; NULL when out of memory. */
+static char *arena_alloc(scan_iter *it, size_t len)
 {
-	for (size_t c = 0; c < t->ncols; c++)
-		if (t->cols[c].kind == C_TEXT)
-			free(*text_member(row, t->cols[c].off));
-	memset(row, 0, t->elem);
+	chunk **link = &it->chunks, *c;
+
+	for (c = it->chunks; c != NULL; link = &c->next, c = c->next)
+		if (c->cap - c->used >= len)
+			break;
+	if (c == NULL) {
+		size_t cap = NC_MAX(len, CHUNK_SIZE);
+
+		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+			return NULL;
+		c->next = NULL;
+		c->used = 0;
+		c->cap = cap;
+		*link = c;
+	}
+	c->used += len;
+	return c->data + c->used - len;
+}
+
+/* Empty the arena, keeping its chunks. */
+static void arena_reset(scan_iter *it)
+{
+	for (chunk *c = it->chunks; c != NULL; c = c->next)
+		c->used = 0;
+}
+
+static void arena_free(scan_iter *it)
+{
+	while (it->chunks != NULL) {
+		chunk *next = it->chunks->next;
+
+		free(it->chunks);
+		it->chunks = next;
+	}
+}
+
+static char *arena_copy(scan_iter *it, const char *s, size_t len)
+{
+	char *copy = arena_alloc(it, len + 1);
+
+	if (copy != NULL) {
+		memcpy(copy, s, len);
+		copy[len] = '\0';
+	}
+	return copy;
+}
+
+/*
+ * A text column into the arena, cleaned as query_column_text() does (it
+ * does the work whenever there is anything to clean; printable ASCII is
+ * copied as is).  *out = NULL for SQL NULL.
+ */
+static int arena_text(scan_iter *it, sqlite3_stmt *st, int col, char **out)
+{
+	const unsigned char *s;
+	char *cleaned = NULL;
+	int len, i, r;
+
+	*out = NULL;
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return 0;
+	s = sqlite3_column_text(st, col);
+	len = sqlite3_column_bytes(st, col);
+	if (s == NULL)
+		return nc_fail(NC_ERR_NOMEM, "out of memory reading the inventory");
+	for (i = 0; i < len && s[i] >= 0x20 && s[i] < 0x7f; i++)
+		;
+	if (i == len) {
+		*out = arena_copy(it, (const char *)s, (size_t)len);
+	} else {
+		if ((r = query_column_text(st, col, &cleaned)) != 0)
+			return r;
+		*out = arena_copy(it, cleaned, strlen(cleaned));
+		free(cleaned);
+	}
+	if (*out == NULL)
+		return nc_fail(NC_ERR_NOMEM, "out of memory reading the inventory");
+	return 0;
 }
 
 /* Empty every array of the current host, keeping the allocations. */
 static void clear_tables(scan_iter *it)
 {
-	for (size_t ti = 0; ti < T__COUNT; ti++) {
-		const table_desc *t = &tables[ti];
-		char *rows = *rows_ptr(&it->cur, t);
-		size_t *n = count_ptr(&it->cur, t);
-
-		for (size_t i = 0; i < *n; i++)
-			clear_row(t, rows + i * t->elem);
-		*n = 0;
-	}
+	for (size_t ti = 0; ti < T__COUNT; ti++)
+		*count_ptr(&it->cur, &tables[ti]) = 0;
+	arena_reset(it);
 }
 
 static void clear_host_row(host_row *h)
@@ -237,7 +329,7 @@ static bool names_secret(const char *key)
 	return false;
 }
 
-static int read_row(const table_desc *t, sqlite3_stmt *st, void *row)
+static int read_row(scan_iter *it, const table_desc *t, sqlite3_stmt *st, void *row)
 {
 	int r;
 
@@ -247,7 +339,7 @@ static int read_row(const table_desc *t, sqlite3_stmt *st, void *row)
 
 		switch (col->kind) {
 		case C_TEXT:
-			if ((r = query_column_text(st, (int)c, (char **)member)) != 0)
+			if ((r = arena_text(it, st, (int)c, (char **)member)) != 0)
 				return r;
 			break;
 		case C_INT:
@@ -262,7 +354,7 @@ static int read_row(const table_desc *t, sqlite3_stmt *st, void *row)
 		}
 	}
 	if (t->required_off != SIZE_MAX && *text_member(row, t->required_off) == NULL &&
-	    (*text_member(row, t->required_off) = strdup("?")) == NULL)
+	    (*text_member(row, t->required_off) = arena_copy(it, "?", 1)) == NULL)
 		return nc_fail(NC_ERR_NOMEM, "out of memory %s", t->what);
 	return 0;
 }
@@ -287,13 +379,10 @@ static int read_table(scan_iter *it, size_t ti, int64_t host_id)
 		}
 		row = (char *)*rows + *n * t->elem;
 		memset(row, 0, t->elem);
-		(*n)++; /* counted before reading, so a half-read row is cleared too */
-		if ((r = read_row(t, st, row)) != 0)
+		if ((r = read_row(it, t, st, row)) != 0)
 			goto out;
-		if (ti == T_FACTS && names_secret(((fact_row *)row)->key)) {
-			clear_row(t, row);
-			(*n)--;
-		}
+		if (ti != T_FACTS || !names_secret(((fact_row *)row)->key))
+			(*n)++;
 	}
 	if (rc != SQLITE_DONE)
 		r = inventory_fail(it->inv, t->what);
@@ -319,6 +408,67 @@ static int compare_verdicts(const void *a, const void *b)
 	if (ra != rb)
 		return ra - rb;
 	return strcmp(va->field ? va->field : "", vb->field ? vb->field : "");
+}
+
+/* SQLite's ORDER BY name COLLATE NOCASE, version, rowid: ASCII case
+ * folding only, bytes compared unsigned, NULL first. */
+static int compare_nocase(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+
+	for (;; x++, y++) {
+		int cx = *x >= 'A' && *x <= 'Z' ? *x + 32 : *x;
+		int cy = *y >= 'A' && *y <= 'Z' ? *y + 32 : *y;
+
+		if (cx != cy || cx == 0)
+			return cx - cy;
+	}
+}
+
+static int compare_binary(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b); /* glibc compares as unsigned char, like memcmp */
+}
+
+static int compare_software(const void *pa, const void *pb, void *arg)
+{
+	const software_row *rows = arg;
+	uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
+	int c = compare_nocase(rows[ia].name, rows[ib].name);
+
+	if (c == 0)
+		c = compare_binary(rows[ia].version, rows[ib].version);
+	return c != 0 ? c : (ia > ib) - (ia < ib); /* rows were read in rowid order */
+}
+
+static int sort_software(scan_iter *it)
+{
+	host_detail *d = &it->cur;
+	software_row *swap;
+	size_t swap_cap;
+	uint32_t *order;
+
+	if (d->nsoftware < 2)
+		return 0;
+	if (d->nsoftware > UINT32_MAX ||
+	    nc_grow(&it->sorted, &it->sorted_cap, d->nsoftware, sizeof(*it->sorted), 16) != 0 ||
+	    (order = realloc(it->order, d->nsoftware * sizeof(*order))) == NULL)
+		return nc_fail(NC_ERR_NOMEM, "out of memory sorting software");
+	it->order = order;
+	for (size_t i = 0; i < d->nsoftware; i++)
+		it->order[i] = (uint32_t)i;
+	qsort_r(it->order, d->nsoftware, sizeof(*it->order), compare_software, d->software);
+	for (size_t i = 0; i < d->nsoftware; i++)
+		it->sorted[i] = d->software[it->order[i]];
+	swap = d->software;
+	swap_cap = it->cap[T_SOFTWARE];
+	d->software = it->sorted;
+	it->cap[T_SOFTWARE] = it->sorted_cap;
+	it->sorted = swap;
+	it->sorted_cap = swap_cap;
+	return 0;
 }
 
 static int dup_verdict(const host_detail *d, const char *field, char **out)
@@ -382,9 +532,13 @@ int scan_iter_open(inventory_t *inv, int64_t scan_id, unsigned parts, scan_iter 
 	}
 	sqlite3_bind_int64(it->hosts, 1, scan_id);
 	for (size_t ti = 0; ti < T__COUNT; ti++) {
+		const char *sql = tables[ti].sql;
+
 		if (tables[ti].part != 0 && (parts & tables[ti].part) == 0)
 			continue;
-		if (sqlite3_prepare_v2(db, tables[ti].sql, -1, &it->table[ti], NULL) != SQLITE_OK) {
+		if (ti == T_SOFTWARE && inventory_schema_version(inv) < 4)
+			sql = software_sql_v2;
+		if (sqlite3_prepare_v2(db, sql, -1, &it->table[ti], NULL) != SQLITE_OK) {
 			r = inventory_fail(inv, tables[ti].what);
 			goto out;
 		}
@@ -419,6 +573,8 @@ int scan_iter_next(scan_iter *it, const host_detail **host)
 		if (it->table[ti] != NULL && (r = read_table(it, ti, it->cur.host.host_id)) != 0)
 			goto fail;
 	qsort(it->cur.verdicts, it->cur.nverdicts, sizeof(*it->cur.verdicts), compare_verdicts);
+	if ((r = sort_software(it)) != 0)
+		goto fail;
 	if ((r = dup_verdict(&it->cur, "hostname", &it->cur.host.hostname)) != 0 ||
 	    (r = dup_verdict(&it->cur, "device.type", &it->cur.host.device_type)) != 0)
 		goto fail;
@@ -439,12 +595,14 @@ void scan_iter_close(scan_iter *it)
 {
 	if (it == NULL)
 		return;
-	clear_tables(it);
 	clear_host_row(&it->cur.host);
 	for (size_t ti = 0; ti < T__COUNT; ti++) {
 		free(*rows_ptr(&it->cur, &tables[ti]));
 		sqlite3_finalize(it->table[ti]);
 	}
+	arena_free(it);
+	free(it->sorted);
+	free(it->order);
 	sqlite3_finalize(it->hosts);
 	free(it);
 }

