@@ -100,10 +100,11 @@ printf 'fleet: %d hosts, %d software rows, built in %.1f s (%s)\n' "$HOSTS" "$ro
 run() {
 	local what=$1
 	shift
-	/usr/bin/time -f '%e %M' -o "$T/time" "$@" >"$T/out" 2>"$T/err" ||
+	/usr/bin/time -f '%e %U %S %M' -o "$T/time" "$@" >"$T/out" 2>"$T/err" ||
 		die "$what failed: $(cat "$T/err")"
-	read -r wall rss <"$T/time"
-	printf '%-28s wall %6.2f s   peak RSS %7.1f MB\n' "$what" "$wall" "$(echo "$rss / 1024" | bc -l)"
+	read -r wall user sys rss <"$T/time"
+	printf '%-26s wall %6.2f s  cpu %6.2f s  peak RSS %6.1f MB\n' "$what" "$wall" \
+		"$(echo "$user + $sys" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
 }
 
 run "export vdi -o DIR (CSV)" "$NETCENSUS" export --db "$DB" --format vdi -o "$T/csv"

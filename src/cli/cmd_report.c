@@ -29,25 +29,26 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: netcensus report [--db FILE] [--scan ID] [--top N] [--rules FILE]\n"
-		"                        [--base-share S] [--pool-similarity J]\n"
-		"\n"
-		"Summarise one scan (default: the newest that completed or was interrupted)\n"
-		"for VDI planning: machines by OS and type, the most installed applications,\n"
-		"pools of similar machines with their sizing and base images, and the\n"
-		"applications that application virtualisation cannot package.\n"
-		"\n"
-		"  --db FILE        inventory database (default: $NETCENSUS_DB, else ./netcensus.db)\n"
-		"  --scan ID        the scan to summarise (see `netcensus scans`)\n"
-		"  --top N          how many applications to list (default %d)\n"
-		"  --rules FILE     application rules (default: the shipped vdi-rules.conf)\n"
-		"  --base-share S   share of a pool's machines that puts an application in the\n"
-		"                   base image: 0.9, 90 or 90%% (default 90%%)\n"
-		"  --pool-similarity J  Jaccard similarity of application sets to join a pool,\n"
-		"                   0-1 (default %.1f)\n"
-		"  -h, --help       show this help\n",
-		REPORT_DEFAULT_TOP, VDI_DEFAULT_SIMILARITY);
+	fprintf(
+	    f,
+	    "usage: netcensus report [--db FILE] [--scan ID] [--top N] [--rules FILE]\n"
+	    "                        [--base-share S] [--pool-similarity J]\n"
+	    "\n"
+	    "Summarise one scan (default: the newest that completed or was interrupted)\n"
+	    "for VDI planning: machines by OS and type, the most installed applications,\n"
+	    "pools of similar machines with their sizing and base images, and the\n"
+	    "applications that application virtualisation cannot package.\n"
+	    "\n"
+	    "  --db FILE        inventory database (default: $NETCENSUS_DB, else ./netcensus.db)\n"
+	    "  --scan ID        the scan to summarise (see `netcensus scans`)\n"
+	    "  --top N          how many applications to list (default %d)\n"
+	    "  --rules FILE     application rules (default: the shipped vdi-rules.conf)\n"
+	    "  --base-share S   share of a pool's machines that puts an application in the\n"
+	    "                   base image: 0.9, 90 or 90%% (default 90%%)\n"
+	    "  --pool-similarity J  Jaccard similarity of application sets to join a pool,\n"
+	    "                   0-1 (default %.1f)\n"
+	    "  -h, --help       show this help\n",
+	    REPORT_DEFAULT_TOP, VDI_DEFAULT_SIMILARITY);
 }
 
 int cmd_report(int argc, char **argv)
@@ -123,8 +124,8 @@ int cmd_report(int argc, char **argv)
 		opt.similarity = strtod(opt_sim, &end);
 		if (end == opt_sim || *end != '\0' || errno != 0 ||
 		    !(opt.similarity >= 0.0 && opt.similarity <= 1.0)) {
-			r = nc_fail(NC_ERR_INVALID, "bad --pool-similarity '%s' (a number from 0 to 1)",
-				    opt_sim);
+			r = nc_fail(NC_ERR_INVALID,
+				    "bad --pool-similarity '%s' (a number from 0 to 1)", opt_sim);
 			goto out;
 		}
 	}

@@ -37,8 +37,9 @@ enum section {
 };
 
 static const char *const section_names[] = {
-    [RS_PUBLISHER] = "publisher", [RS_PACKAGE] = "package",	[RS_RENAME] = "rename",
-    [RS_DECORATION] = "decoration", [RS_KEEP_ARCH] = "keep-arch", [RS_IGNORE] = "ignore",
+    [RS_PUBLISHER] = "publisher", [RS_PACKAGE] = "package",
+    [RS_RENAME] = "rename",	  [RS_DECORATION] = "decoration",
+    [RS_KEEP_ARCH] = "keep-arch", [RS_IGNORE] = "ignore",
     [RS_FLAG] = "flag",
 };
 _Static_assert(ARRAY_SIZE(section_names) == RS__COUNT, "a section has no name");
@@ -74,8 +75,7 @@ static size_t utf8_seq(const unsigned char *s)
 	if (c >= 0xf0 && c <= 0xf4) {
 		unsigned char lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
 
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 &&
-			       (s[3] & 0xc0) == 0x80
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80
 			   ? 4
 			   : 0;
 	}
@@ -153,8 +153,8 @@ static void cut(char *p, size_t n)
 /* Remove the trademark and copyright marks: (R) (TM) (C) ® ™ ©. */
 static void strip_marks(char *s)
 {
-	static const char *const marks[] = {"(r)", "(tm)", "(c)", "\xc2\xae", "\xe2\x84\xa2",
-					    "\xc2\xa9"};
+	static const char *const marks[] = {"(r)",	"(tm)",		"(c)",
+					    "\xc2\xae", "\xe2\x84\xa2", "\xc2\xa9"};
 
 	for (size_t m = 0; m < ARRAY_SIZE(marks); m++) {
 		size_t n = strlen(marks[m]);
@@ -185,10 +185,10 @@ static const char *arch_word(const char *w, size_t n)
 	static const struct {
 		const char *word, *arch;
 	} arches[] = {
-	    {"x64", "x64"},	{"x86_64", "x64"},  {"x86-64", "x64"}, {"amd64", "x64"},
-	    {"win64", "x64"},	{"64-bit", "x64"},  {"64bit", "x64"},  {"64-bits", "x64"},
-	    {"x86", "x86"},	{"i386", "x86"},    {"i686", "x86"},   {"win32", "x86"},
-	    {"32-bit", "x86"},	{"32bit", "x86"},   {"32-bits", "x86"}, {"arm64", "arm64"},
+	    {"x64", "x64"},	  {"x86_64", "x64"}, {"x86-64", "x64"},	 {"amd64", "x64"},
+	    {"win64", "x64"},	  {"64-bit", "x64"}, {"64bit", "x64"},	 {"64-bits", "x64"},
+	    {"x86", "x86"},	  {"i386", "x86"},   {"i686", "x86"},	 {"win32", "x86"},
+	    {"32-bit", "x86"},	  {"32bit", "x86"},  {"32-bits", "x86"}, {"arm64", "arm64"},
 	    {"aarch64", "arm64"}, {"ia64", "ia64"},
 	};
 
@@ -548,11 +548,11 @@ void appnorm_publisher(const appnorm_rules *rules, const char *publisher, char *
 {
 	/* Legal forms, removed from the end (with a comma or '&' before them). */
 	static const char *const legal[] = {
-	    "inc.",  "inc",   "incorporated", "corporation", "corp.", "corp", "co.",   "ltd.",
-	    "ltd",   "limited", "llc",        "l.l.c.",      "gmbh",  "ag",   "s.a.",  "sa",
-	    "s.a.s.", "sas",  "b.v.",         "bv",          "n.v.",  "nv",   "plc",   "pty",
-	    "pty.",  "s.r.l.", "srl",         "s.r.o.",      "oy",    "ab",   "a/s",   "asa",
-	    "kg",    "s.p.a.", "spa",         "k.k.",        "se",
+	    "inc.",   "inc",	 "incorporated", "corporation", "corp.", "corp", "co.",	 "ltd.",
+	    "ltd",    "limited", "llc",		 "l.l.c.",	"gmbh",	 "ag",	 "s.a.", "sa",
+	    "s.a.s.", "sas",	 "b.v.",	 "bv",		"n.v.",	 "nv",	 "plc",	 "pty",
+	    "pty.",   "s.r.l.",	 "srl",		 "s.r.o.",	"oy",	 "ab",	 "a/s",	 "asa",
+	    "kg",     "s.p.a.",	 "spa",		 "k.k.",	"se",
 	};
 	char buf[APPNORM_NAME_MAX];
 	const rule *m;
@@ -624,7 +624,8 @@ void appnorm_app(const appnorm_rules *rules, const char *name, const char *versi
 		char *colon = strrchr(s, ':');
 
 		if (colon != NULL && colon != s && colon[1] != '\0' &&
-		    strspn(colon + 1, "abcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(colon + 1)) {
+		    strspn(colon + 1, "abcdefghijklmnopqrstuvwxyz0123456789_-") ==
+			strlen(colon + 1)) {
 			const char *a = arch_word(colon + 1, strlen(colon + 1));
 
 			if (a == NULL && strcmp(colon + 1, "i386") == 0)
@@ -746,8 +747,8 @@ static int parse_rule(enum section sec, const char *line, size_t n, rule *r, con
 		      size_t lineno)
 {
 	const char *eq = memchr(line, '=', n), *bar;
-	bool wants_value = sec == RS_PUBLISHER || sec == RS_PACKAGE || sec == RS_RENAME ||
-			   sec == RS_FLAG;
+	bool wants_value =
+	    sec == RS_PUBLISHER || sec == RS_PACKAGE || sec == RS_RENAME || sec == RS_FLAG;
 
 	if (wants_value && eq == NULL)
 		return nc_fail(NC_ERR_INVALID, "%s:%zu: [%s] wants 'PATTERN = %s'", what, lineno,
@@ -814,8 +815,8 @@ int appnorm_rules_parse(const char *text, size_t len, const char *what, appnorm_
 		pos += n + 1;
 		lineno++;
 		if (n > APPNORM_RULES_MAX_LINE) {
-			r = nc_fail(NC_ERR_TOOBIG, "%s:%zu: line longer than %d bytes", what, lineno,
-				    APPNORM_RULES_MAX_LINE);
+			r = nc_fail(NC_ERR_TOOBIG, "%s:%zu: line longer than %d bytes", what,
+				    lineno, APPNORM_RULES_MAX_LINE);
 			goto out;
 		}
 		if (n > 0 && line[n - 1] == '\r')
@@ -834,8 +835,8 @@ int appnorm_rules_parse(const char *text, size_t len, const char *what, appnorm_
 		}
 		if (line[0] == '[') {
 			if (line[n - 1] != ']') {
-				r = nc_fail(NC_ERR_INVALID, "%s:%zu: section header without ']'", what,
-					    lineno);
+				r = nc_fail(NC_ERR_INVALID, "%s:%zu: section header without ']'",
+					    what, lineno);
 				goto out;
 			}
 			sec = -1;
@@ -844,16 +845,18 @@ int appnorm_rules_parse(const char *text, size_t len, const char *what, appnorm_
 				    strncmp(line + 1, section_names[s], n - 2) == 0)
 					sec = s;
 			if (sec < 0) {
-				r = nc_fail(NC_ERR_INVALID,
-					    "%s:%zu: unknown section '%.*s' (publisher, package, rename, "
-					    "decoration, keep-arch, ignore, flag)",
-					    what, lineno, (int)NC_MIN(n - 2, 64), line + 1);
+				r = nc_fail(
+				    NC_ERR_INVALID,
+				    "%s:%zu: unknown section '%.*s' (publisher, package, rename, "
+				    "decoration, keep-arch, ignore, flag)",
+				    what, lineno, (int)NC_MIN(n - 2, 64), line + 1);
 				goto out;
 			}
 			continue;
 		}
 		if (sec < 0) {
-			r = nc_fail(NC_ERR_INVALID, "%s:%zu: rule before any [section]", what, lineno);
+			r = nc_fail(NC_ERR_INVALID, "%s:%zu: rule before any [section]", what,
+				    lineno);
 			goto out;
 		}
 		if (++total > APPNORM_RULES_MAX_RULES) {
@@ -862,8 +865,8 @@ int appnorm_rules_parse(const char *text, size_t len, const char *what, appnorm_
 			goto out;
 		}
 		if ((r = parse_rule(sec, line, n, &one, what, lineno)) != 0 ||
-		    (r = nc_grow(&rules->r[sec], &rules->cap[sec], rules->n[sec] + 1,
-				 sizeof(rule), 16)) != 0) {
+		    (r = nc_grow(&rules->r[sec], &rules->cap[sec], rules->n[sec] + 1, sizeof(rule),
+				 16)) != 0) {
 			free(one.pattern);
 			free(one.value);
 			free(one.extra);

@@ -74,13 +74,13 @@ void appnorm_rules_free(appnorm_rules *rules);
 size_t appnorm_rules_count(const appnorm_rules *rules);
 
 typedef struct {
-	bool ignored;			 /* an [ignore] rule matched: not an application */
-	char name[APPNORM_NAME_MAX];	 /* normalised name; never "" unless ignored */
-	char key[APPNORM_NAME_MAX];	 /* name folded to lower case: the identity */
-	char publisher[APPNORM_NAME_MAX]; /* normalised publisher, "" when unknown */
+	bool ignored;			   /* an [ignore] rule matched: not an application */
+	char name[APPNORM_NAME_MAX];	   /* normalised name; never "" unless ignored */
+	char key[APPNORM_NAME_MAX];	   /* name folded to lower case: the identity */
+	char publisher[APPNORM_NAME_MAX];  /* normalised publisher, "" when unknown */
 	char version[APPNORM_VERSION_MAX]; /* the version field normalised, else a
 					    * version found in the name; "" unknown */
-	char arch[APPNORM_ARCH_MAX];	 /* "x64", "x86", "arm64", "ia64" or "" */
+	char arch[APPNORM_ARCH_MAX];	   /* "x64", "x86", "arm64", "ia64" or "" */
 } appnorm_result;
 
 /*

@@ -215,17 +215,19 @@ static int read_facts(inventory_t *inv, vdi_plan *p, const host_map *m)
 	static const struct {
 		const char *key;
 		size_t off;
-	} texts[] = {
-	    {"os.edition", offsetof(vdi_machine, os_edition)},
-	    {"os.arch", offsetof(vdi_machine, os_arch)},
-	    {"hw.cpu.model", offsetof(vdi_machine, cpu_model)},
-	    {"hw.serial", offsetof(vdi_machine, hw_serial)},
-	    {"netbios.user", offsetof(vdi_machine, last_user)},
-	}, nums[] = {
-	    {"hw.cpu.cores", offsetof(vdi_machine, cpu_cores)},
-	    {"hw.cpu.threads", offsetof(vdi_machine, cpu_threads)},
-	    {"hw.memory_bytes", offsetof(vdi_machine, ram_bytes)},
-	};
+	} texts[] =
+	    {
+		{"os.edition", offsetof(vdi_machine, os_edition)},
+		{"os.arch", offsetof(vdi_machine, os_arch)},
+		{"hw.cpu.model", offsetof(vdi_machine, cpu_model)},
+		{"hw.serial", offsetof(vdi_machine, hw_serial)},
+		{"netbios.user", offsetof(vdi_machine, last_user)},
+	    },
+	  nums[] = {
+	      {"hw.cpu.cores", offsetof(vdi_machine, cpu_cores)},
+	      {"hw.cpu.threads", offsetof(vdi_machine, cpu_threads)},
+	      {"hw.memory_bytes", offsetof(vdi_machine, ram_bytes)},
+	  };
 	sqlite3_stmt *st = NULL;
 	int64_t *cpu_count = NULL;
 	int r, rc;
@@ -365,7 +367,8 @@ static int hw_row(sqlite3_stmt *st, hw_acc *a)
 	} else if (strcmp(kind, "storage") == 0) {
 		/* SNMP: hrStorageFixedDisk only; SSH: local file systems, once per
 		 * source, not loop devices (snaps) */
-		if ((v = extra_value(extra, "type", &vn)) != NULL && (vn != 5 || strncmp(v, "fixed", 5)))
+		if ((v = extra_value(extra, "type", &vn)) != NULL &&
+		    (vn != 5 || strncmp(v, "fixed", 5)))
 			return 0;
 		if ((v = extra_value(extra, "source", &vn)) != NULL) {
 			if (vn >= 9 && strncmp(v, "/dev/loop", 9) == 0)
@@ -382,7 +385,8 @@ static int hw_row(sqlite3_stmt *st, hw_acc *a)
 		if (size >= 0 && used >= 0 && size >= used)
 			add64(&a->fs_free, size - used);
 	} else if (strcmp(kind, "memory") == 0) {
-		if ((v = extra_value(extra, "type", &vn)) != NULL && (vn != 3 || strncmp(v, "ram", 3)))
+		if ((v = extra_value(extra, "type", &vn)) != NULL &&
+		    (vn != 3 || strncmp(v, "ram", 3)))
 			return 0;
 		if (a->ram < 0)
 			a->ram = size;
@@ -502,10 +506,10 @@ static int flush_machine(vdi_plan *p, vdi_machine *mc, app_ver *av, size_t n)
  * machine at a time through the (scan_id, host_id) index.
  */
 #define SOFTWARE_RANGE_SQL                                                                         \
-	"SELECT host_id, name, version, vendor, install_date FROM software "                        \
+	"SELECT host_id, name, version, vendor, install_date FROM software "                       \
 	"WHERE rowid BETWEEN ?2 AND ?3 AND +scan_id = ?1"
 #define SOFTWARE_HOST_SQL                                                                          \
-	"SELECT host_id, name, version, vendor, install_date FROM software "                        \
+	"SELECT host_id, name, version, vendor, install_date FROM software "                       \
 	"WHERE scan_id = ?1 AND host_id = ?2"
 
 /* The statement for the fast way, bound; *st = NULL when the scan has no
@@ -887,7 +891,8 @@ static int build_pools(vdi_plan *p)
 			group_start = p->npools; /* pools of this OS group start here */
 		for (size_t k = group_start; k < p->npools; k++) {
 			const vdi_machine *lead = &p->machines[p->pools[k].leader];
-			size_t lo = NC_MIN(lead->napps, mc->napps), hi = NC_MAX(lead->napps, mc->napps);
+			size_t lo = NC_MIN(lead->napps, mc->napps),
+			       hi = NC_MAX(lead->napps, mc->napps);
 			double j;
 
 			/* |A n B| / |A u B| <= min / max: skip what cannot win */
@@ -905,12 +910,14 @@ static int build_pools(vdi_plan *p)
 			vdi_pool *pool;
 			size_t old_cap = pool_cap;
 
-			if (nc_grow(&p->pools, &pool_cap, p->npools + 1, sizeof(*p->pools), 16) != 0) {
+			if (nc_grow(&p->pools, &pool_cap, p->npools + 1, sizeof(*p->pools), 16) !=
+			    0) {
 				r = nomem();
 				goto out;
 			}
 			if (pool_cap != old_cap) {
-				size_t *mcaps = realloc(member_caps, pool_cap * sizeof(*member_caps));
+				size_t *mcaps =
+				    realloc(member_caps, pool_cap * sizeof(*member_caps));
 
 				if (mcaps == NULL) {
 					r = nomem();
@@ -924,7 +931,8 @@ static int build_pools(vdi_plan *p)
 			p->npools++;
 			pool->leader = items[i].idx;
 			if ((pool->os_label = strdup(items[i].label)) == NULL ||
-			    (mc->os_family != NULL && (pool->os_family = strdup(mc->os_family)) == NULL)) {
+			    (mc->os_family != NULL &&
+			     (pool->os_family = strdup(mc->os_family)) == NULL)) {
 				r = nomem();
 				goto out;
 			}
@@ -1002,8 +1010,7 @@ void vdi_plan_free(vdi_plan *p)
 	free(p);
 }
 
-int vdi_plan_build(inventory_t *inv, const scan_row *scan, const vdi_options *opt,
-		   vdi_plan **out)
+int vdi_plan_build(inventory_t *inv, const scan_row *scan, const vdi_options *opt, vdi_plan **out)
 {
 	vdi_plan *p = NULL;
 	host_map hm = {0};
@@ -1011,7 +1018,8 @@ int vdi_plan_build(inventory_t *inv, const scan_row *scan, const vdi_options *op
 
 	*out = NULL;
 	if (!(opt->base_share > 0.0 && opt->base_share <= 1.0))
-		return nc_fail(NC_ERR_INVALID, "--base-share must be above 0 and at most 1 (100%%)");
+		return nc_fail(NC_ERR_INVALID,
+			       "--base-share must be above 0 and at most 1 (100%%)");
 	if (!(opt->similarity >= 0.0 && opt->similarity <= 1.0))
 		return nc_fail(NC_ERR_INVALID, "--pool-similarity must be between 0 and 1");
 	if ((p = calloc(1, sizeof(*p))) == NULL)
@@ -1088,7 +1096,8 @@ static int emit_installs(size_t machine, install_row *rows, size_t n,
 		in = (vdi_install){.machine = machine,
 				   .app = rows[k].app,
 				   .version = rows[best].version,
-				   .install_date = rows[earliest].date[0] ? rows[earliest].date : NULL};
+				   .install_date =
+				       rows[earliest].date[0] ? rows[earliest].date : NULL};
 		if ((r = each(ctx, &in)) != 0)
 			return r;
 		k = e;
@@ -1150,8 +1159,8 @@ int vdi_plan_installs(inventory_t *inv, const vdi_plan *plan,
 
 			if (cur == NULL || id != cur_id) {
 				if (cur != NULL &&
-				    (r = emit_installs((size_t)(cur - plan->machines), rows, n, each,
-						       ctx)) != 0)
+				    (r = emit_installs((size_t)(cur - plan->machines), rows, n,
+						       each, ctx)) != 0)
 					break;
 				n = pos = 0;
 				cur_id = id;

@@ -55,8 +55,8 @@
 #define VDI_DEFAULT_SIMILARITY 0.5
 
 typedef struct {
-	double base_share;     /* (0, 1]: share of a pool's machines for "base" */
-	double similarity;     /* [0, 1]: Jaccard threshold to join a pool */
+	double base_share;	    /* (0, 1]: share of a pool's machines for "base" */
+	double similarity;	    /* [0, 1]: Jaccard threshold to join a pool */
 	const appnorm_rules *rules; /* NULL: no rules (shapes only) */
 } vdi_options;
 
@@ -67,19 +67,19 @@ typedef struct {
 	char *address, *mac;
 	char *hostname, *domain;
 	char *os_family, *os_name, *os_version, *os_build, *os_edition, *os_arch;
-	char *device_type;	/* verdict device.type */
-	int is_virtual;		/* 1 virtual, 0 physical, -1 unknown */
+	char *device_type; /* verdict device.type */
+	int is_virtual;	   /* 1 virtual, 0 physical, -1 unknown */
 	char *cpu_model;
-	int64_t cpu_cores;	/* physical cores, else logical processors */
-	int64_t cpu_threads;	/* logical processors */
+	int64_t cpu_cores;   /* physical cores, else logical processors */
+	int64_t cpu_threads; /* logical processors */
 	int64_t ram_bytes;
-	int64_t disk_bytes;	/* sum of the disks, else of the fixed file systems */
+	int64_t disk_bytes; /* sum of the disks, else of the fixed file systems */
 	int64_t disk_free_bytes, disk_used_bytes; /* over the fixed file systems */
 	char *hw_vendor, *hw_model, *hw_serial;
-	char *last_user;	/* netbios.user, else the first of users.logged_on */
-	uint32_t *apps;		/* application indexes, ascending */
+	char *last_user; /* netbios.user, else the first of users.logged_on */
+	uint32_t *apps;	 /* application indexes, ascending */
 	size_t napps;
-	size_t pool;		/* index into vdi_plan.pools */
+	size_t pool; /* index into vdi_plan.pools */
 } vdi_machine;
 
 typedef struct {
@@ -113,15 +113,15 @@ typedef struct {
 	char *os_family; /* NULL unknown */
 	size_t *members; /* machine indexes, in the clustering order */
 	size_t nmembers;
-	size_t leader;		/* machine index */
-	vdi_pool_app *apps;	/* by role, then machines (descending), then name */
+	size_t leader;	    /* machine index */
+	vdi_pool_app *apps; /* by role, then machines (descending), then name */
 	size_t napps, nbase, ncommon, nlayer;
 	double cores_median, ram_median, disk_used_median; /* -1 unknown */
 	int64_t cores_max, ram_max, disk_used_max, disk_used_total;
 } vdi_pool;
 
 typedef struct {
-	scan_row scan;	      /* the scan (a copy) */
+	scan_row scan; /* the scan (a copy) */
 	vdi_options opt;
 	vdi_machine *machines; /* by address */
 	size_t nmachines;
@@ -129,10 +129,10 @@ typedef struct {
 	size_t napps;
 	vdi_pool *pools;
 	size_t npools;
-	size_t software_rows;	/* rows read */
-	size_t ignored_rows;	/* of which [ignore] rules dropped */
-	bool rows_in_order;	/* software rows come grouped by machine, in
-				 * machine order (vdi_plan_installs reads fast) */
+	size_t software_rows;	 /* rows read */
+	size_t ignored_rows;	 /* of which [ignore] rules dropped */
+	bool rows_in_order;	 /* software rows come grouped by machine, in
+				  * machine order (vdi_plan_installs reads fast) */
 	struct vdi_index *index; /* private: raw name -> application */
 } vdi_plan;
 
@@ -141,8 +141,7 @@ typedef struct {
  * *out = NULL first; the caller frees with vdi_plan_free().
  * NC_ERR_DB, NC_ERR_NOMEM, NC_ERR_INVALID (options out of range).
  */
-int vdi_plan_build(inventory_t *inv, const scan_row *scan, const vdi_options *opt,
-		   vdi_plan **out);
+int vdi_plan_build(inventory_t *inv, const scan_row *scan, const vdi_options *opt, vdi_plan **out);
 void vdi_plan_free(vdi_plan *plan);
 
 /* One machine x application: what vdi_plan_installs() hands over. */

@@ -37,9 +37,9 @@ typedef struct {
 	char *key; /* NULL: free slot */
 	size_t len;
 	uint64_t hash;
-	uint32_t a;	/* an application number, or a version index */
-	uint64_t b;	/* a count: rows of this raw name, of this publisher... */
-	raw_info *ri;	/* raw table only */
+	uint32_t a;   /* an application number, or a version index */
+	uint64_t b;   /* a count: rows of this raw name, of this publisher... */
+	raw_info *ri; /* raw table only */
 } slot;
 
 typedef struct {

@@ -195,11 +195,11 @@ static int csv_row(csv_ctx *c, const char *const *cells, size_t n)
 static int csv_machines(csv_ctx *c)
 {
 	static const char *const head[] = {
-	    "host_id",	   "address",	  "mac",	"hostname",	 "domain",
-	    "os_family",   "os_name",	  "os_version", "os_build",	 "os_edition",
-	    "os_arch",	   "device_type", "virtual",	"cpu_model",	 "cpu_cores",
+	    "host_id",	   "address",	  "mac",	"hostname",	   "domain",
+	    "os_family",   "os_name",	  "os_version", "os_build",	   "os_edition",
+	    "os_arch",	   "device_type", "virtual",	"cpu_model",	   "cpu_cores",
 	    "cpu_threads", "ram_bytes",	  "disk_bytes", "disk_used_bytes", "disk_free_bytes",
-	    "hw_vendor",   "hw_model",	  "hw_serial",	"last_user",	 "applications",
+	    "hw_vendor",   "hw_model",	  "hw_serial",	"last_user",	   "applications",
 	    "pool",
 	};
 	int r;
@@ -247,8 +247,8 @@ static int csv_machines(csv_ctx *c)
 
 static int csv_applications(csv_ctx *c)
 {
-	static const char *const head[] = {"app_id",   "application", "publisher", "machines",
-					   "share",    "versions",    "flag",	   "flag_reason"};
+	static const char *const head[] = {"app_id", "application", "publisher", "machines",
+					   "share",  "versions",    "flag",	 "flag_reason"};
 	int r;
 
 	if ((r = csv_row(c, head, ARRAY_SIZE(head))) != 0)
@@ -300,10 +300,21 @@ static int csv_install(void *ctx, const vdi_install *in)
 static int csv_pools(csv_ctx *c)
 {
 	static const char *const head[] = {
-	    "pool",	   "os_family",	    "os",		     "machines",
-	    "leader",	   "base_apps",	    "common_apps",	     "layer_apps",
-	    "cores_median", "cores_max",    "ram_median_bytes",      "ram_max_bytes",
-	    "disk_used_median_bytes", "disk_used_max_bytes", "disk_used_total_bytes",
+	    "pool",
+	    "os_family",
+	    "os",
+	    "machines",
+	    "leader",
+	    "base_apps",
+	    "common_apps",
+	    "layer_apps",
+	    "cores_median",
+	    "cores_max",
+	    "ram_median_bytes",
+	    "ram_max_bytes",
+	    "disk_used_median_bytes",
+	    "disk_used_max_bytes",
+	    "disk_used_total_bytes",
 	};
 	int r;
 
@@ -341,8 +352,7 @@ static int csv_pools(csv_ctx *c)
 
 static int csv_pool_members(csv_ctx *c)
 {
-	static const char *const head[] = {"pool", "host_id", "address", "hostname",
-					   "similarity"};
+	static const char *const head[] = {"pool", "host_id", "address", "hostname", "similarity"};
 	int r;
 
 	if ((r = csv_row(c, head, ARRAY_SIZE(head))) != 0)
@@ -802,8 +812,7 @@ int vdi_write_json(inventory_t *inv, const vdi_plan *plan, FILE *out)
 		if ((r = element(&c, json_pool(&c, &plan->pools[i]))) != 0)
 			goto out;
 	if ((r = close_array(&c)) != 0 || (r = open_array(&c, "installs")) != 0 ||
-	    (r = vdi_plan_installs(inv, plan, json_install, &c)) != 0 ||
-	    (r = close_array(&c)) != 0)
+	    (r = vdi_plan_installs(inv, plan, json_install, &c)) != 0 || (r = close_array(&c)) != 0)
 		goto out;
 	if (fputs("}\n", out) == EOF)
 		r = nc_fail(NC_ERR_IO, "cannot write the VDI export: %s", strerror(errno));
@@ -885,8 +894,8 @@ static int xml_machine(xml_ctx *x, const vdi_machine *m)
 	    xattr(x, "address", m->address) || xattr(x, "mac", m->mac) ||
 	    xattr(x, "hostname", m->hostname) || xattr(x, "domain", m->domain) ||
 	    xattr(x, "device-type", m->device_type) ||
-	    xattr(x, "type", virtual_word(m->is_virtual)) ||
-	    xattr(x, "last-user", m->last_user) || xnum(x, "applications", (int64_t)m->napps) ||
+	    xattr(x, "type", virtual_word(m->is_virtual)) || xattr(x, "last-user", m->last_user) ||
+	    xnum(x, "applications", (int64_t)m->napps) ||
 	    xattr(x, "pool", x->plan->pools[m->pool].id))
 		return -1;
 	if (xstart(x, "os") || xattr(x, "family", m->os_family) || xattr(x, "name", m->os_name) ||
@@ -915,7 +924,9 @@ static int xml_app(xml_ctx *x, size_t i)
 	    xattr(x, "flag", a->flag) || xattr(x, "flag-reason", a->flag_reason))
 		return -1;
 	for (size_t k = 0; k < a->nversions; k++)
-		if (xstart(x, "version") || xattr(x, "version", a->versions[k].version[0] ? a->versions[k].version : NULL) ||
+		if (xstart(x, "version") ||
+		    xattr(x, "version",
+			  a->versions[k].version[0] ? a->versions[k].version : NULL) ||
 		    xnum(x, "machines", (int64_t)a->versions[k].machines) || xend(x))
 			return -1;
 	return xend(x);
@@ -929,8 +940,9 @@ static int xml_install(void *ctx, const vdi_install *in)
 	    xnum(x, "app-id", (int64_t)in->app + 1) ||
 	    xattr(x, "version", in->version[0] ? in->version : NULL) ||
 	    xattr(x, "install-date", in->install_date) || xend(x))
-		return x->nomem ? nc_fail(NC_ERR_NOMEM, "out of memory writing XML")
-				: nc_fail(NC_ERR_IO, "cannot write the VDI export: XML writer error");
+		return x->nomem
+			   ? nc_fail(NC_ERR_NOMEM, "out of memory writing XML")
+			   : nc_fail(NC_ERR_IO, "cannot write the VDI export: XML writer error");
 	return 0;
 }
 
@@ -977,15 +989,15 @@ static int xml_scan(xml_ctx *x, const scan_row *s)
 	char started[32], finished[32];
 
 	return xstart(x, "scan") || xnum(x, "id", s->id) || xattr(x, "status", s->status) ||
-			       xattr(x, "started",
-				     s->started_at > 0
-					 ? query_time_iso8601(s->started_at, started, sizeof(started))
-					 : NULL) ||
-			       xattr(x, "finished",
-				     s->finished_at > 0 ? query_time_iso8601(s->finished_at, finished,
-									      sizeof(finished))
-							: NULL) ||
-			       xend(x)
+		       xattr(x, "started",
+			     s->started_at > 0
+				 ? query_time_iso8601(s->started_at, started, sizeof(started))
+				 : NULL) ||
+		       xattr(x, "finished",
+			     s->finished_at > 0
+				 ? query_time_iso8601(s->finished_at, finished, sizeof(finished))
+				 : NULL) ||
+		       xend(x)
 		   ? -1
 		   : 0;
 }
@@ -1009,9 +1021,9 @@ int vdi_write_xml(inventory_t *inv, const vdi_plan *plan, FILE *out)
 	    xmlTextWriterStartDocument(x.w, "1.0", "UTF-8", NULL) < 0 ||
 	    xmlTextWriterStartElementNS(x.w, NULL, X("vdi"), X(VDI_XML_NAMESPACE)) < 0 ||
 	    xattr(&x, "version", "1") || xattr(&x, "generator", export_generator()) ||
-	    xml_scan(&x, &plan->scan) || xstart(&x, "options") ||
-	    xattr(&x, "base-share", share) || xattr(&x, "pool-similarity", sim) || xend(&x) ||
-	    xstart(&x, "summary") || xnum(&x, "machines", (int64_t)plan->nmachines) ||
+	    xml_scan(&x, &plan->scan) || xstart(&x, "options") || xattr(&x, "base-share", share) ||
+	    xattr(&x, "pool-similarity", sim) || xend(&x) || xstart(&x, "summary") ||
+	    xnum(&x, "machines", (int64_t)plan->nmachines) ||
 	    xnum(&x, "applications", (int64_t)plan->napps) ||
 	    xnum(&x, "pools", (int64_t)plan->npools) ||
 	    xnum(&x, "software-rows", (int64_t)plan->software_rows) ||
@@ -1110,7 +1122,8 @@ int vdi_export_format(const export_request *req)
 		goto out;
 	if (o == VDI_OUT_CSV) {
 		if (req->dir == NULL) {
-			r = nc_fail(NC_ERR_INVALID, "--vdi-format csv writes a directory: give -o DIR");
+			r = nc_fail(NC_ERR_INVALID,
+				    "--vdi-format csv writes a directory: give -o DIR");
 			goto out;
 		}
 		r = vdi_write_csv(req->inv, plan, req->dir);

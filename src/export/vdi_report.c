@@ -228,7 +228,6 @@ static void report_types(const vdi_plan *p, FILE *f)
 		unknown);
 }
 
-
 static const vdi_plan *sort_plan; /* qsort has no context argument */
 
 static int cmp_top(const void *a, const void *b)
@@ -279,7 +278,9 @@ static int report_apps(const vdi_plan *p, FILE *f, size_t top)
 		cells[6 * i + 5] = a->flag ? a->flag : "-";
 	}
 	fprintf(f, "Top applications (%zu of %zu)\n", n, p->napps);
-	table(f, (const char *const[]){"MACHINES", "SHARE", "APPLICATION", "PUBLISHER", "VERSIONS", "FLAG"},
+	table(f,
+	      (const char *const[]){"MACHINES", "SHARE", "APPLICATION", "PUBLISHER", "VERSIONS",
+				    "FLAG"},
 	      6, cells, n, (const bool[]){true, true, false, false, true, false});
 	free(order);
 	free(cells);

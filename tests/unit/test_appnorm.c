@@ -53,24 +53,23 @@ static const app_case cases[] = {
     {"Mozilla Firefox 118.0.1 (x64 en-US)", "118.0.1", "Mozilla", "Mozilla Firefox", "118.0.1",
      "Mozilla"},
     {"Mozilla Firefox 118.0.1", NULL, NULL, "Mozilla Firefox", "118.0.1", "Mozilla"},
-    {"Mozilla Firefox ESR (x64 de)", "115.3.1", "Mozilla", "Mozilla Firefox", "115.3.1",
-     "Mozilla"},
+    {"Mozilla Firefox ESR (x64 de)", "115.3.1", "Mozilla", "Mozilla Firefox", "115.3.1", "Mozilla"},
     {"Mozilla Firefox (x86 fr)", "117.0", "Mozilla", "Mozilla Firefox", "117.0", "Mozilla"},
-    {"firefox", "118.0.1+build1-0ubuntu0.22.04.1", "Ubuntu Mozilla Team <ubuntu-mozillateam@lists.ubuntu.com>",
-     "Mozilla Firefox", "118.0.1+build1-0ubuntu0.22.04.1", "Mozilla"},
+    {"firefox", "118.0.1+build1-0ubuntu0.22.04.1",
+     "Ubuntu Mozilla Team <ubuntu-mozillateam@lists.ubuntu.com>", "Mozilla Firefox",
+     "118.0.1+build1-0ubuntu0.22.04.1", "Mozilla"},
     {"firefox-esr", "115.3.1esr-1~deb12u1", "Maintainers of Mozilla-related packages",
      "Mozilla Firefox", "115.3.1esr-1~deb12u1", "Mozilla"},
     {"org.mozilla.firefox", "118.0.1", "flathub", "Mozilla Firefox", "118.0.1", "Mozilla"},
     {"Firefox", "118.0.1", NULL, "Mozilla Firefox", "118.0.1", "Mozilla"},
-    {"Mozilla Maintenance Service", "118.0.1", "Mozilla", "Mozilla Maintenance Service",
-     "118.0.1", "Mozilla"},
+    {"Mozilla Maintenance Service", "118.0.1", "Mozilla", "Mozilla Maintenance Service", "118.0.1",
+     "Mozilla"},
     /* Chrome, Edge */
-    {"Google Chrome", "117.0.5938.150", "Google LLC", "Google Chrome", "117.0.5938.150",
-     "Google"},
+    {"Google Chrome", "117.0.5938.150", "Google LLC", "Google Chrome", "117.0.5938.150", "Google"},
     {"google-chrome-stable", "117.0.5938.149-1", "Chrome Linux Team <chromium-dev@chromium.org>",
      "Google Chrome", "117.0.5938.149-1", "Google"},
-    {"Microsoft Edge", "117.0.2045.60", "Microsoft Corporation", "Microsoft Edge",
-     "117.0.2045.60", "Microsoft"},
+    {"Microsoft Edge", "117.0.2045.60", "Microsoft Corporation", "Microsoft Edge", "117.0.2045.60",
+     "Microsoft"},
     {"Microsoft Edge WebView2 Runtime", "117.0.2045.60", "Microsoft Corporation",
      "Microsoft Edge WebView2 Runtime", "117.0.2045.60", "Microsoft"},
     /* Office 365 / Microsoft 365 Apps */
@@ -84,9 +83,8 @@ static const app_case cases[] = {
      "16.0.16731.20234", "Microsoft"},
     {"Microsoft Office Professional Plus 2016", "16.0.4266.1001", "Microsoft Corporation",
      "Microsoft Office Professional Plus 2016", "16.0.4266.1001", "Microsoft"},
-    {"Microsoft Office Professional Plus 2019 - en-us", "16.0.10401.20025",
-     "Microsoft Corporation", "Microsoft Office Professional Plus 2019", "16.0.10401.20025",
-     "Microsoft"},
+    {"Microsoft Office Professional Plus 2019 - en-us", "16.0.10401.20025", "Microsoft Corporation",
+     "Microsoft Office Professional Plus 2019", "16.0.10401.20025", "Microsoft"},
     /* Visual C++ redistributables: one application per year and arch */
     {"Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.36.32532", "14.36.32532.0",
      "Microsoft Corporation", "Microsoft Visual C++ 2015-2022 Redistributable (x64)",
@@ -104,8 +102,8 @@ static const app_case cases[] = {
      "Microsoft Corporation", "Microsoft Visual C++ 2010 Redistributable (x86)", "10.0.40219",
      "Microsoft"},
     {"Microsoft Visual C++ 2008 Redistributable - x86 9.0.30729.6161", "9.0.30729.6161",
-     "Microsoft Corporation", "Microsoft Visual C++ 2008 Redistributable (x86)",
-     "9.0.30729.6161", "Microsoft"},
+     "Microsoft Corporation", "Microsoft Visual C++ 2008 Redistributable (x86)", "9.0.30729.6161",
+     "Microsoft"},
     {"Microsoft Visual C++ 2013 Redistributable (x64) - 12.0.40664", "12.0.40664.0",
      "Microsoft Corporation", "Microsoft Visual C++ 2013 Redistributable (x64)", "12.0.40664.0",
      "Microsoft"},
@@ -113,8 +111,8 @@ static const app_case cases[] = {
      "Microsoft Corporation", "Microsoft Visual C++ 2013 Redistributable (x64)", "12.0.40664",
      "Microsoft"},
     {"Microsoft Visual C++ 2022 X64 Additional Runtime - 14.36.32532", "14.36.32532",
-     "Microsoft Corporation", "Microsoft Visual C++ 2015-2022 Redistributable (x64)",
-     "14.36.32532", "Microsoft"},
+     "Microsoft Corporation", "Microsoft Visual C++ 2015-2022 Redistributable (x64)", "14.36.32532",
+     "Microsoft"},
     /* Adobe */
     {"Adobe Acrobat Reader DC - English", "23.006.20320", "Adobe Systems Incorporated",
      "Adobe Acrobat Reader", "23.006.20320", "Adobe"},
@@ -122,25 +120,20 @@ static const app_case cases[] = {
      "Adobe Acrobat Reader", "23.006.20320", "Adobe"},
     {"Adobe Acrobat Reader - Deutsch", "23.006.20320", "Adobe", "Adobe Acrobat Reader",
      "23.006.20320", "Adobe"},
-    {"Adobe Acrobat (64-bit)", "23.006.20320", "Adobe", "Adobe Acrobat", "23.006.20320",
-     "Adobe"},
+    {"Adobe Acrobat (64-bit)", "23.006.20320", "Adobe", "Adobe Acrobat", "23.006.20320", "Adobe"},
     /* Java */
-    {"Java 8 Update 381 (64-bit)", "8.0.3810.9", "Oracle Corporation", "Java 8 (x64)",
-     "8.0.3810.9", "Oracle"},
-    {"Java 8 Update 371", "8.0.3710.11", "Oracle Corporation", "Java 8", "8.0.3710.11",
+    {"Java 8 Update 381 (64-bit)", "8.0.3810.9", "Oracle Corporation", "Java 8 (x64)", "8.0.3810.9",
      "Oracle"},
-    {"Java(TM) 6 Update 45", "6.0.450", "Sun Microsystems, Inc.", "Java 6", "6.0.450",
-     "Oracle"},
+    {"Java 8 Update 371", "8.0.3710.11", "Oracle Corporation", "Java 8", "8.0.3710.11", "Oracle"},
+    {"Java(TM) 6 Update 45", "6.0.450", "Sun Microsystems, Inc.", "Java 6", "6.0.450", "Oracle"},
     /* small utilities */
     {"7-Zip 23.01 (x64)", "23.01", "Igor Pavlov", "7-Zip", "23.01", "Igor Pavlov"},
     {"7-Zip 19.00 (x64 edition)", "19.00.00.0", "Igor Pavlov", "7-Zip", "19.00.00.0",
      "Igor Pavlov"},
     {"7-Zip 9.20", "9.20.00.0", "Igor Pavlov", "7-Zip", "9.20.00.0", "Igor Pavlov"},
     {"7zip", "23.01+dfsg-8", "Debian Multimedia", "7-Zip", "23.01+dfsg-8", "Igor Pavlov"},
-    {"Notepad++ (64-bit x64)", "8.5.8", "Notepad++ Team", "Notepad++", "8.5.8",
-     "Notepad++ Team"},
-    {"Notepad++ (32-bit x86)", "7.9.5", "Notepad++ Team", "Notepad++", "7.9.5",
-     "Notepad++ Team"},
+    {"Notepad++ (64-bit x64)", "8.5.8", "Notepad++ Team", "Notepad++", "8.5.8", "Notepad++ Team"},
+    {"Notepad++ (32-bit x86)", "7.9.5", "Notepad++ Team", "Notepad++", "7.9.5", "Notepad++ Team"},
     {"VLC media player", "3.0.18", "VideoLAN", "VLC media player", "3.0.18", "VideoLAN"},
     {"vlc", "3.0.18-2", "Debian Multimedia Maintainers", "VLC media player", "3.0.18-2",
      "VideoLAN"},
@@ -149,19 +142,18 @@ static const app_case cases[] = {
     {"WinRAR 6.23 (64-bit)", "6.23.0", "win.rar GmbH", "WinRAR", "6.23.0", "win.rar"},
     {"Git", "2.42.0.2", "The Git Development Community", "Git", "2.42.0.2",
      "The Git Development Community"},
-    {"Python 3.11.4 (64-bit)", "3.11.4150.0", "Python Software Foundation", "Python",
-     "3.11.4150.0", "Python Software Foundation"},
+    {"Python 3.11.4 (64-bit)", "3.11.4150.0", "Python Software Foundation", "Python", "3.11.4150.0",
+     "Python Software Foundation"},
     /* conferencing */
-    {"Zoom", "5.16.2 (22807)", "Zoom Video Communications, Inc.", "Zoom", "5.16.2 (22807)",
-     "Zoom"},
+    {"Zoom", "5.16.2 (22807)", "Zoom Video Communications, Inc.", "Zoom", "5.16.2 (22807)", "Zoom"},
     {"Zoom(64bit)", "5.16.2.22807", "Zoom Video Communications, Inc.", "Zoom", "5.16.2.22807",
      "Zoom"},
     {"Zoom Workplace (64-bit)", "6.0.11", "Zoom Video Communications, Inc.", "Zoom", "6.0.11",
      "Zoom"},
-    {"zoom", "5.16.2.8", "Zoom Video Communications, Inc. <support@zoom.us>", "Zoom",
-     "5.16.2.8", "Zoom"},
-    {"Microsoft Teams", "1.6.00.26474", "Microsoft Corporation", "Microsoft Teams",
-     "1.6.00.26474", "Microsoft"},
+    {"zoom", "5.16.2.8", "Zoom Video Communications, Inc. <support@zoom.us>", "Zoom", "5.16.2.8",
+     "Zoom"},
+    {"Microsoft Teams", "1.6.00.26474", "Microsoft Corporation", "Microsoft Teams", "1.6.00.26474",
+     "Microsoft"},
     {"Teams Machine-Wide Installer", "1.6.0.18681", "Microsoft Corporation", "Microsoft Teams",
      "1.6.0.18681", "Microsoft"},
     {"Microsoft Teams classic", "1.7.00.7956", "Microsoft", "Microsoft Teams", "1.7.00.7956",
@@ -177,13 +169,12 @@ static const app_case cases[] = {
      "Microsoft Visual Studio Code", "1.83.0", "Microsoft"},
     {"code", "1.83.0-1696350811", "Visual Studio Code Team <vscode-linux@microsoft.com>",
      "Microsoft Visual Studio Code", "1.83.0-1696350811", "Microsoft"},
-    {"Visual Studio Code", "1.83.0", NULL, "Microsoft Visual Studio Code", "1.83.0",
-     "Microsoft"},
+    {"Visual Studio Code", "1.83.0", NULL, "Microsoft Visual Studio Code", "1.83.0", "Microsoft"},
     /* LibreOffice */
     {"LibreOffice 7.5.5.2", "7.5.5.2", "The Document Foundation", "LibreOffice", "7.5.5.2",
      "The Document Foundation"},
-    {"libreoffice-writer", "4:7.5.5-1", "Debian LibreOffice Maintainers", "LibreOffice",
-     "7.5.5-1", "The Document Foundation"},
+    {"libreoffice-writer", "4:7.5.5-1", "Debian LibreOffice Maintainers", "LibreOffice", "7.5.5-1",
+     "The Document Foundation"},
     {"libreoffice-calc:amd64", "1:7.3.7-0ubuntu0.22.04.3", "Ubuntu Developers", "LibreOffice",
      "7.3.7-0ubuntu0.22.04.3", "The Document Foundation"},
     /* packages without a mapping keep their name */
@@ -198,22 +189,22 @@ static const app_case cases[] = {
      "Microsoft Windows Desktop Runtime (x64)", "7.0.11.32825", "Microsoft"},
     {"Cisco Secure Client - AnyConnect VPN", "5.0.03072", "Cisco Systems, Inc.",
      "Cisco Secure Client", "5.0.03072", "Cisco"},
-    {"CrowdStrike Windows Sensor", "7.05.17706.0", "CrowdStrike, Inc.",
-     "CrowdStrike Falcon Sensor", "7.05.17706.0", "CrowdStrike"},
+    {"CrowdStrike Windows Sensor", "7.05.17706.0", "CrowdStrike, Inc.", "CrowdStrike Falcon Sensor",
+     "7.05.17706.0", "CrowdStrike"},
     {"HP Universal Printing PCL 6", "7.0.1", "HP", "HP Universal Printing PCL 6", "7.0.1", "HP"},
     {"Intel(R) Network Connections 27.8.0.3", "27.8.0.3", "Intel", "Intel Network Connections",
      "27.8.0.3", "Intel"},
     {"VMware Tools", "12.2.5.21855600", "VMware, Inc.", "VMware Tools", "12.2.5.21855600",
      "VMware"},
-    {"Citrix Workspace 2309", "23.9.0.24", "Citrix Systems, Inc.", "Citrix Workspace",
-     "23.9.0.24", "Citrix"},
+    {"Citrix Workspace 2309", "23.9.0.24", "Citrix Systems, Inc.", "Citrix Workspace", "23.9.0.24",
+     "Citrix"},
     {"Microsoft Office 2016", NULL, "Microsoft", "Microsoft Office 2016", "", "Microsoft"},
-    {"Slack (Machine - MSI)", "4.34.119", "Slack Technologies Inc.", "Slack", "4.34.119",
-     "Slack"},
+    {"Slack (Machine - MSI)", "4.34.119", "Slack Technologies Inc.", "Slack", "4.34.119", "Slack"},
     {"KeePass Password Safe 2.55", "2.55", "Dominik Reichl", "KeePass Password Safe", "2.55",
      "Dominik Reichl"},
-    {"Wireshark 4.0.10 64-bit", "4.0.10", "The Wireshark developer community, https://www.wireshark.org",
-     "Wireshark", "4.0.10", "The Wireshark developer community"},
+    {"Wireshark 4.0.10 64-bit", "4.0.10",
+     "The Wireshark developer community, https://www.wireshark.org", "Wireshark", "4.0.10",
+     "The Wireshark developer community"},
     {"Microsoft SQL Server 2019 (64-bit)", NULL, "Microsoft Corporation",
      "Microsoft SQL Server 2019", "", "Microsoft"},
     {"Windows Subsystem for Linux", "1.2.5.0", "Microsoft Corporation",
@@ -233,8 +224,9 @@ static void normalise_real_names(void **state)
 		    strcmp(res.version, c->want_version) != 0 ||
 		    strcmp(res.publisher, c->want_publisher) != 0)
 			fail_msg("'%s' -> '%s' / '%s' / '%s'%s; want '%s' / '%s' / '%s'", c->name,
-				 res.name, res.version, res.publisher, res.ignored ? " (ignored)" : "",
-				 c->want_name, c->want_version, c->want_publisher);
+				 res.name, res.version, res.publisher,
+				 res.ignored ? " (ignored)" : "", c->want_name, c->want_version,
+				 c->want_publisher);
 	}
 }
 
@@ -264,8 +256,12 @@ static void same_key(void **state)
 static void ignored_names(void **state)
 {
 	static const char *const names[] = {
-	    "KB5031356", "Security Update for Microsoft Office 2016 (KB5002502) 64-Bit Edition",
-	    "Update for Microsoft Office 2016 (KB4484103) 32-Bit Edition", "gpg-pubkey", "", NULL,
+	    "KB5031356",
+	    "Security Update for Microsoft Office 2016 (KB5002502) 64-Bit Edition",
+	    "Update for Microsoft Office 2016 (KB4484103) 32-Bit Edition",
+	    "gpg-pubkey",
+	    "",
+	    NULL,
 	};
 	appnorm_result res;
 
@@ -354,7 +350,8 @@ static void publishers(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
 		appnorm_publisher(shipped, pairs[i][0], out, sizeof(out));
 		if (strcmp(out, pairs[i][1]) != 0)
-			fail_msg("publisher '%s' -> '%s', want '%s'", pairs[i][0], out, pairs[i][1]);
+			fail_msg("publisher '%s' -> '%s', want '%s'", pairs[i][0], out,
+				 pairs[i][1]);
 	}
 	appnorm_publisher(shipped, NULL, out, sizeof(out));
 	assert_string_equal(out, "");
@@ -482,7 +479,10 @@ static void hostile_input(void **state)
 	appnorm_result res;
 	char out[16];
 
-	appnorm_app(NULL, "Evil\x1b[31m App\xff\xfe 1.0", NULL, "Bad\x07" "Corp", &res);
+	appnorm_app(NULL, "Evil\x1b[31m App\xff\xfe 1.0", NULL,
+		    "Bad\x07"
+		    "Corp",
+		    &res);
 	assert_string_equal(res.name, "Evil?[31m App??");
 	assert_string_equal(res.publisher, "Bad?Corp");
 	memset(longname, 'a', sizeof(longname) - 1);
@@ -501,11 +501,16 @@ static void hostile_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(normalise_real_names), cmocka_unit_test(same_key),
-	    cmocka_unit_test(ignored_names),	    cmocka_unit_test(without_rules),
-	    cmocka_unit_test(publishers),	    cmocka_unit_test(versions),
-	    cmocka_unit_test(flags),		    cmocka_unit_test(parse_errors),
-	    cmocka_unit_test(parse_good),	    cmocka_unit_test(hostile_input),
+	    cmocka_unit_test(normalise_real_names),
+	    cmocka_unit_test(same_key),
+	    cmocka_unit_test(ignored_names),
+	    cmocka_unit_test(without_rules),
+	    cmocka_unit_test(publishers),
+	    cmocka_unit_test(versions),
+	    cmocka_unit_test(flags),
+	    cmocka_unit_test(parse_errors),
+	    cmocka_unit_test(parse_good),
+	    cmocka_unit_test(hostile_input),
 	};
 
 	return cmocka_run_group_tests(tests, load_shipped, free_shipped);
