@@ -891,6 +891,8 @@ static char *fold_lines(parser *ps, const char *s)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n' || s[i] == '\r') {
+			while (used > 0 && tmp[used - 1] == ' ')
+				used--;
 			sep = used > 0;
 			while (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\n' ||
 					     s[i + 1] == '\r'))
