@@ -50,6 +50,7 @@
 #define ATTR_POOL 16	    /* attributes read per element */
 #define ARGS_MAX 65536	    /* bytes of nmaprun args kept to find the targets */
 #define USER_NAMES_MAX 4096 /* hostnames given on nmap's command line */
+#define NMAP_MAX_TIME (1ull << 34) /* epoch seconds: beyond the year 2500 is no date */
 
 /* Confidences of what nmap states without a number of its own. */
 #define CONF_PTR 60	    /* a PTR name */
@@ -566,7 +567,7 @@ static void on_nmaprun(parser *ps)
 			scanner ? scanner : "an unknown scanner");
 		return;
 	}
-	if (!attr_uint(ps, "start", UINT32_MAX * 4ull, &start))
+	if (!attr_uint(ps, "start", NMAP_MAX_TIME, &start))
 		return;
 	ps->run->started = (double)start;
 	ps->run->version = clean_dup(ps, attr(ps, "version"), 64);
@@ -579,7 +580,7 @@ static void on_finished(parser *ps)
 	uint64_t t = 0;
 	const char *exit_status = attr(ps, "exit");
 
-	if (!attr_uint(ps, "time", UINT32_MAX * 4ull, &t))
+	if (!attr_uint(ps, "time", NMAP_MAX_TIME, &t))
 		return;
 	ps->run->finished = (double)t;
 	if (exit_status != NULL && strcmp(exit_status, "error") == 0) {
@@ -613,7 +614,7 @@ static void host_begin(parser *ps)
 		return;
 	}
 	host_facts_init(h->facts, 0);
-	if (attr_uint(ps, "starttime", UINT32_MAX * 4ull, &start))
+	if (attr_uint(ps, "starttime", NMAP_MAX_TIME, &start))
 		h->starttime = (double)start;
 }
 
@@ -1621,6 +1622,8 @@ static bool address_spec(const char *w)
 {
 	bool digit = false, colon = strchr(w, ':') != NULL;
 
+	if (!colon && strchr(w, '.') == NULL) /* "22": a port, a count, a password */
+		return false;
 	for (const char *p = w; *p; p++) {
 		if (isdigit((unsigned char)*p))
 			digit = true;
@@ -1637,22 +1640,29 @@ static bool address_spec(const char *w)
  * carry passwords). */
 static int args_targets(parser *ps, char **out)
 {
-	char *copy, *save = NULL, *w, *buf;
+	const char *p;
+	char *buf, w[256];
 	size_t used = 0;
 	bool skip = false, first = true;
 
 	*out = NULL;
 	if (ps->args == NULL)
 		return 0;
-	if ((copy = strdup(ps->args)) == NULL || (buf = malloc(NMAP_MAX_TARGETS)) == NULL) {
-		free(copy);
+	if ((buf = malloc(NMAP_MAX_TARGETS)) == NULL)
 		return NC_ERR_NOMEM;
-	}
 	buf[0] = '\0';
-	for (w = strtok_r(copy, " \t", &save); w != NULL; w = strtok_r(NULL, " \t", &save)) {
+	for (p = ps->args; *p != '\0';) {
+		size_t len = strcspn(p, " \t");
 		bool target = false;
 		int n;
 
+		if (len == 0) {
+			p++;
+			continue;
+		}
+		/* a word too long to be a target is no target (nor an option) */
+		snprintf(w, sizeof(w), "%.*s", (int)NC_MIN(len, sizeof(w) - 1), p);
+		p += len;
 		if (first) { /* the program's name */
 			first = false;
 			continue;
@@ -1661,6 +1671,8 @@ static int args_targets(parser *ps, char **out)
 			skip = false;
 			continue;
 		}
+		if (len >= sizeof(w))
+			continue;
 		if (w[0] == '-') {
 			skip = strchr(w, '=') == NULL && w[1] != '\0' && takes_arg(w);
 			continue;
@@ -1678,7 +1690,6 @@ static int args_targets(parser *ps, char **out)
 		}
 		used += (size_t)n;
 	}
-	free(copy);
 	if (used == 0) {
 		free(buf);
 		return 0;
@@ -1883,7 +1894,8 @@ int nmap_import_write(inventory_t *inv, nmap_run *run, const char *file, double 
 	}
 	snprintf(targets, tlen, "nmap import: %s", run->targets);
 	snprintf(command, clen, "import nmap %s", file);
-	snprintf(note, sizeof(note), "imported from nmap %s%s%s", run->version ? run->version : "",
+	snprintf(note, sizeof(note), "imported from nmap %s%s%s",
+		 run->version ? run->version : "(unknown version)",
 		 run->run_failed ? "; nmap ended in error: " : "",
 		 run->run_failed ? (run->errormsg ? run->errormsg : "unknown") : "");
 	{
