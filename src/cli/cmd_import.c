@@ -72,8 +72,9 @@ static void print_summary(const nmap_run *run, int64_t scan_id, bool dry_run)
 		       "kept as a fact\n",
 		       run->reasons_unknown, run->reasons_unknown == 1 ? "" : "s");
 	if (run->scripts_dropped > 0)
-		printf("  %zu script output%s not stored (credential scripts, or over %d per host)\n",
-		       run->scripts_dropped, run->scripts_dropped == 1 ? "" : "s", NMAP_MAX_SCRIPTS);
+		printf(
+		    "  %zu script output%s not stored (credential scripts, or over %d per host)\n",
+		    run->scripts_dropped, run->scripts_dropped == 1 ? "" : "s", NMAP_MAX_SCRIPTS);
 }
 
 int cmd_import(int argc, char **argv)

@@ -45,18 +45,18 @@
 #include "util/grow.h"
 #include "util/parse.h"
 
-#define PROLOG_MAX 65536    /* bytes read before the root element must start */
-#define DEPTH_MAX 32	    /* deeper elements are skipped (nmap uses 6) */
-#define ATTR_POOL 16	    /* attributes read per element */
-#define ARGS_MAX 65536	    /* bytes of nmaprun args kept to find the targets */
-#define USER_NAMES_MAX 4096 /* hostnames given on nmap's command line */
+#define PROLOG_MAX 65536	   /* bytes read before the root element must start */
+#define DEPTH_MAX 32		   /* deeper elements are skipped (nmap uses 6) */
+#define ATTR_POOL 16		   /* attributes read per element */
+#define ARGS_MAX 65536		   /* bytes of nmaprun args kept to find the targets */
+#define USER_NAMES_MAX 4096	   /* hostnames given on nmap's command line */
 #define NMAP_MAX_TIME (1ull << 34) /* epoch seconds: beyond the year 2500 is no date */
 
 /* Confidences of what nmap states without a number of its own. */
-#define CONF_PTR 60	    /* a PTR name */
-#define CONF_USER_NAME 50   /* the name the user gave nmap */
-#define CONF_MAC_VENDOR 80  /* nmap's OUI table */
-#define CONF_RAW 100	    /* nmap.* facts: what nmap wrote, as written */
+#define CONF_PTR 60	   /* a PTR name */
+#define CONF_USER_NAME 50  /* the name the user gave nmap */
+#define CONF_MAC_VENDOR 80 /* nmap's OUI table */
+#define CONF_RAW 100	   /* nmap.* facts: what nmap wrote, as written */
 
 /* ---------------------------------------------------------------- names */
 
@@ -91,15 +91,32 @@ typedef enum {
 } element;
 
 static const char *const element_names[] = {
-    [E_OTHER] = "",		  [E_NMAPRUN] = "nmaprun",   [E_HOST] = "host",
-    [E_STATUS] = "status",	  [E_ADDRESS] = "address",   [E_HOSTNAMES] = "hostnames",
-    [E_HOSTNAME] = "hostname",	  [E_PORTS] = "ports",	     [E_EXTRAPORTS] = "extraports",
-    [E_PORT] = "port",		  [E_STATE] = "state",	     [E_SERVICE] = "service",
-    [E_CPE] = "cpe",		  [E_SCRIPT] = "script",     [E_HOSTSCRIPT] = "hostscript",
-    [E_OS] = "os",		  [E_OSMATCH] = "osmatch",   [E_OSCLASS] = "osclass",
-    [E_UPTIME] = "uptime",	  [E_DISTANCE] = "distance", [E_TIMES] = "times",
-    [E_TRACE] = "trace",	  [E_HOP] = "hop",	     [E_RUNSTATS] = "runstats",
-    [E_FINISHED] = "finished",	  [E_HOSTS] = "hosts",
+    [E_OTHER] = "",
+    [E_NMAPRUN] = "nmaprun",
+    [E_HOST] = "host",
+    [E_STATUS] = "status",
+    [E_ADDRESS] = "address",
+    [E_HOSTNAMES] = "hostnames",
+    [E_HOSTNAME] = "hostname",
+    [E_PORTS] = "ports",
+    [E_EXTRAPORTS] = "extraports",
+    [E_PORT] = "port",
+    [E_STATE] = "state",
+    [E_SERVICE] = "service",
+    [E_CPE] = "cpe",
+    [E_SCRIPT] = "script",
+    [E_HOSTSCRIPT] = "hostscript",
+    [E_OS] = "os",
+    [E_OSMATCH] = "osmatch",
+    [E_OSCLASS] = "osclass",
+    [E_UPTIME] = "uptime",
+    [E_DISTANCE] = "distance",
+    [E_TIMES] = "times",
+    [E_TRACE] = "trace",
+    [E_HOP] = "hop",
+    [E_RUNSTATS] = "runstats",
+    [E_FINISHED] = "finished",
+    [E_HOSTS] = "hosts",
 };
 _Static_assert(ARRAY_SIZE(element_names) == E__COUNT, "an element has no name");
 
@@ -117,7 +134,7 @@ static const struct {
 	const char *nmap;
 	reason_t reason;
 } reason_aliases[] = {
-    {"net-unreach", REASON_HOST_UNREACH},	/* ICMP unreachable from a router */
+    {"net-unreach", REASON_HOST_UNREACH}, /* ICMP unreachable from a router */
     {"host-prohibited", REASON_ADMIN_PROHIBITED},
     {"net-prohibited", REASON_ADMIN_PROHIBITED},
     {"conn-refused", REASON_CONN_REFUSED},
@@ -129,9 +146,9 @@ static const struct {
 	const char *nmap;
 	const char *family;
 } os_families[] = {
-    {"Linux", "Linux"},	 {"Windows", "Windows"}, {"FreeBSD", "BSD"},  {"OpenBSD", "BSD"},
-    {"NetBSD", "BSD"},	 {"BSD", "BSD"},	 {"Mac OS X", "macOS"}, {"macOS", "macOS"},
-    {"OS X", "macOS"},	 {"IOS", "IOS"},	 {"NX-OS", "NX-OS"},	{"JUNOS", "JunOS"},
+    {"Linux", "Linux"},	      {"Windows", "Windows"}, {"FreeBSD", "BSD"},    {"OpenBSD", "BSD"},
+    {"NetBSD", "BSD"},	      {"BSD", "BSD"},	      {"Mac OS X", "macOS"}, {"macOS", "macOS"},
+    {"OS X", "macOS"},	      {"IOS", "IOS"},	      {"NX-OS", "NX-OS"},    {"JUNOS", "JunOS"},
     {"RouterOS", "RouterOS"}, {"ESXi", "ESXi"},
 };
 
@@ -140,12 +157,15 @@ static const struct {
 	const char *nmap;
 	const char *type;
 } device_types[] = {
-    {"router", "network"},	 {"broadband router", "network"}, {"switch", "network"},
-    {"firewall", "network"},	 {"WAP", "network"},		  {"load balancer", "network"},
-    {"bridge", "network"},	 {"hub", "network"},		  {"printer", "printer"},
-    {"print server", "printer"}, {"webcam", "iot"},		  {"media device", "iot"},
-    {"game console", "iot"},	 {"phone", "iot"},		  {"VoIP phone", "iot"},
-    {"VoIP adapter", "iot"},	 {"power-device", "iot"},	  {"PDA", "iot"},
+    {"router", "network"},	{"broadband router", "network"},
+    {"switch", "network"},	{"firewall", "network"},
+    {"WAP", "network"},		{"load balancer", "network"},
+    {"bridge", "network"},	{"hub", "network"},
+    {"printer", "printer"},	{"print server", "printer"},
+    {"webcam", "iot"},		{"media device", "iot"},
+    {"game console", "iot"},	{"phone", "iot"},
+    {"VoIP phone", "iot"},	{"VoIP adapter", "iot"},
+    {"power-device", "iot"},	{"PDA", "iot"},
     {"storage-misc", "server"},
 };
 
@@ -158,16 +178,74 @@ static const char *const secret_scripts[] = {
  * dashes: nmap reads them with getopt_long_only).  The targets are the
  * words of the command line that are neither options nor these arguments. */
 static const char *const options_with_arg[] = {
-    "iL", "iR", "exclude", "excludefile", "p", "exclude-ports", "top-ports", "port-ratio",
-    "e", "S", "D", "g", "source-port", "data", "data-string", "data-length", "ip-options",
-    "ttl", "spoof-mac", "proxies", "proxy", "b", "sI", "script", "script-args",
-    "script-args-file", "script-help", "script-timeout", "dns-servers", "oN", "oX", "oS",
-    "oG", "oA", "oM", "oH", "stylesheet", "resume", "datadir", "servicedb", "versiondb",
-    "version-intensity", "min-hostgroup", "max-hostgroup", "min-parallelism",
-    "max-parallelism", "min-rtt-timeout", "max-rtt-timeout", "initial-rtt-timeout",
-    "max-retries", "host-timeout", "scan-delay", "max-scan-delay", "min-rate", "max-rate",
-    "mtu", "scanflags", "max-os-tries", "stats-every", "nsock-engine", "M", "m", "i", "o",
-    "s", "T", "P", "sn-timeout",
+    "iL",
+    "iR",
+    "exclude",
+    "excludefile",
+    "p",
+    "exclude-ports",
+    "top-ports",
+    "port-ratio",
+    "e",
+    "S",
+    "D",
+    "g",
+    "source-port",
+    "data",
+    "data-string",
+    "data-length",
+    "ip-options",
+    "ttl",
+    "spoof-mac",
+    "proxies",
+    "proxy",
+    "b",
+    "sI",
+    "script",
+    "script-args",
+    "script-args-file",
+    "script-help",
+    "script-timeout",
+    "dns-servers",
+    "oN",
+    "oX",
+    "oS",
+    "oG",
+    "oA",
+    "oM",
+    "oH",
+    "stylesheet",
+    "resume",
+    "datadir",
+    "servicedb",
+    "versiondb",
+    "version-intensity",
+    "min-hostgroup",
+    "max-hostgroup",
+    "min-parallelism",
+    "max-parallelism",
+    "min-rtt-timeout",
+    "max-rtt-timeout",
+    "initial-rtt-timeout",
+    "max-retries",
+    "host-timeout",
+    "scan-delay",
+    "max-scan-delay",
+    "min-rate",
+    "max-rate",
+    "mtu",
+    "scanflags",
+    "max-os-tries",
+    "stats-every",
+    "nsock-engine",
+    "M",
+    "m",
+    "i",
+    "o",
+    "s",
+    "T",
+    "P",
+    "sn-timeout",
 };
 
 /* ------------------------------------------------------- address index */
@@ -217,7 +295,8 @@ static int index_add(nmap_host_index *x, uint32_t ip, size_t index, double first
 		for (size_t j = 0; j < x->cap; j++) {
 			if (!x->slots[j].used)
 				continue;
-			for (i = index_hash(x->slots[j].ip, cap); slots[i].used; i = (i + 1) & (cap - 1))
+			for (i = index_hash(x->slots[j].ip, cap); slots[i].used;
+			     i = (i + 1) & (cap - 1))
 				;
 			slots[i] = x->slots[j];
 		}
@@ -318,7 +397,8 @@ static int ps_line(parser *ps)
 }
 
 /* Stop the parse with code and "NAME:LINE: detail" (the first error wins). */
-static int ps_fail(parser *ps, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int ps_fail(parser *ps, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int ps_fail(parser *ps, int code, const char *fmt, ...)
 {
 	char msg[512];
@@ -338,8 +418,9 @@ static int ps_fail(parser *ps, int code, const char *fmt, ...)
 static void ps_note(parser *ps, int r)
 {
 	if (r != 0 && r != NC_ERR_TOOBIG && ps->rc == 0)
-		ps->rc = r == NC_ERR_NOMEM ? nc_fail(NC_ERR_NOMEM, "out of memory reading %s", ps->name)
-					   : r;
+		ps->rc = r == NC_ERR_NOMEM
+			     ? nc_fail(NC_ERR_NOMEM, "out of memory reading %s", ps->name)
+			     : r;
 }
 
 /* Replace the C1 control characters (U+0080-U+009F, legal in XML 1.0,
@@ -440,7 +521,7 @@ static void add_fact(parser *ps, int conf, const char *key, const char *value)
 }
 
 static void factf(parser *ps, int conf, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void factf(parser *ps, int conf, const char *key, const char *fmt, ...)
 {
 	char buf[FACTS_MAX_VALUE];
@@ -563,7 +644,8 @@ static void on_nmaprun(parser *ps)
 	uint64_t start = 0;
 
 	if (scanner == NULL || strcmp(scanner, "nmap") != 0) {
-		ps_fail(ps, NC_ERR_INVALID, "written by '%.40s', not nmap: only nmap's XML is imported",
+		ps_fail(ps, NC_ERR_INVALID,
+			"written by '%.40s', not nmap: only nmap's XML is imported",
 			scanner ? scanner : "an unknown scanner");
 		return;
 	}
@@ -645,8 +727,10 @@ static bool parse_mac(const char *s, uint8_t mac[6])
 
 		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
 			return false;
-		hi = isdigit((unsigned char)s[0]) ? s[0] - '0' : tolower((unsigned char)s[0]) - 'a' + 10;
-		lo = isdigit((unsigned char)s[1]) ? s[1] - '0' : tolower((unsigned char)s[1]) - 'a' + 10;
+		hi = isdigit((unsigned char)s[0]) ? s[0] - '0'
+						  : tolower((unsigned char)s[0]) - 'a' + 10;
+		lo = isdigit((unsigned char)s[1]) ? s[1] - '0'
+						  : tolower((unsigned char)s[1]) - 'a' + 10;
 		mac[i] = (uint8_t)(hi << 4 | lo);
 		s += 2;
 		if (i < 5 && *s != ':' && *s != '-')
@@ -789,7 +873,9 @@ static void on_port_state(parser *ps)
 	h->port_has_state = true;
 	if (!known)
 		factf(ps, CONF_RAW, "nmap.port_reason", "%s/%u %s",
-		      h->cur.proto == IPPROTO_UDP ? "udp" : h->cur.proto == IPPROTO_SCTP ? "sctp" : "tcp",
+		      h->cur.proto == IPPROTO_UDP    ? "udp"
+		      : h->cur.proto == IPPROTO_SCTP ? "sctp"
+						     : "tcp",
 		      h->cur.port, reason);
 }
 
@@ -838,8 +924,8 @@ static void on_service(parser *ps)
 
 		if (ostype != NULL) {
 			add_fact(ps, h->svc_conf, "os.family", map_family(ostype));
-			factf(ps, CONF_RAW, "nmap.service_ostype", "%s/%u %s", proto_text(h->cur.proto),
-			      h->cur.port, ostype);
+			factf(ps, CONF_RAW, "nmap.service_ostype", "%s/%u %s",
+			      proto_text(h->cur.proto), h->cur.port, ostype);
 		}
 		if (dev != NULL) {
 			add_fact(ps, h->svc_conf, "device.type", map_device(dev));
@@ -895,8 +981,8 @@ static char *fold_lines(parser *ps, const char *s)
 			while (used > 0 && tmp[used - 1] == ' ')
 				used--;
 			sep = used > 0;
-			while (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\n' ||
-					     s[i + 1] == '\r'))
+			while (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t' ||
+					     s[i + 1] == '\n' || s[i + 1] == '\r'))
 				i++;
 			continue;
 		}
@@ -938,7 +1024,8 @@ static void on_script(parser *ps, bool of_port)
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)id[i]) && id[i] != '-' && id[i] != '_' && id[i] != '.') {
+		if (!isalnum((unsigned char)id[i]) && id[i] != '-' && id[i] != '_' &&
+		    id[i] != '.') {
 			ps_fail(ps, NC_ERR_INVALID, "<script id=\"%.64s\">: not a script name", id);
 			return;
 		}
@@ -1040,7 +1127,8 @@ static void on_cpe_text(parser *ps, element parent)
 		os_guess *g = &h->cur_os;
 		size_t used = strlen(g->cpes);
 
-		snprintf(g->cpes + used, sizeof(g->cpes) - used, "%s%s", used ? " " : "", str_trim(c));
+		snprintf(g->cpes + used, sizeof(g->cpes) - used, "%s%s", used ? " " : "",
+			 str_trim(c));
 	}
 	free(c);
 }
@@ -1193,9 +1281,9 @@ static void host_end(parser *ps)
 			h->ttl = h->ports[i].ttl;
 	mac = h->have_mac ? h->mac : NULL;
 	r = results_record(run->res, h->ip, h->reason, h->ttl, h->rtt_us, mac,
-			   mac == NULL		       ? MAC_SRC_NONE
+			   mac == NULL			      ? MAC_SRC_NONE
 			   : h->reason == REASON_ARP_RESPONSE ? MAC_SRC_ARP
-						      : MAC_SRC_ETHER,
+							      : MAC_SRC_ETHER,
 			   mac != NULL);
 	for (size_t i = 0; r == 0 && i < h->nports; i++) {
 		const pending_port *p = &h->ports[i];
@@ -1446,8 +1534,8 @@ static int check_encoding(const unsigned char *p, const unsigned char *end, cons
 	enc[n] = '\0';
 	if (strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "US-ASCII") != 0 &&
 	    strcasecmp(enc, "ASCII") != 0)
-		return nc_fail(NC_ERR_INVALID, "%s:1: encoding '%s' refused: nmap writes UTF-8", name,
-			       enc);
+		return nc_fail(NC_ERR_INVALID, "%s:1: encoding '%s' refused: nmap writes UTF-8",
+			       name, enc);
 	return 0;
 }
 
@@ -1510,8 +1598,8 @@ static int prolog_check(const unsigned char *buf, size_t len, bool complete, con
 				return nc_fail(NC_ERR_INVALID, "%s: not nmap XML: %s", name, cut);
 			p = q + 1;
 		} else if (end - p >= 2 && p[1] == '!') {
-			return nc_fail(NC_ERR_INVALID, "%s: not XML: unexpected '<!' before the root",
-				       name);
+			return nc_fail(NC_ERR_INVALID,
+				       "%s: not XML: unexpected '<!' before the root", name);
 		} else {
 			return 0; /* the root element */
 		}
@@ -1556,7 +1644,8 @@ static int input_read(void *ctx, char *buf, int len)
 /* Options: no network, no DTD, no entity substitution (none of
  * XML_PARSE_DTDLOAD, XML_PARSE_NOENT, XML_PARSE_HUGE); errors go to our
  * handler, not stderr. */
-#define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
+#define READER_OPTIONS                                                                             \
+	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
 
 static void range_append(char *buf, size_t len, size_t *used, uint32_t lo, uint32_t hi, bool *full)
 {
@@ -1913,7 +2002,9 @@ int nmap_import_write(inventory_t *inv, nmap_run *run, const char *file, double 
 	    (r = inventory_record_results(inv, *scan_id_out, run->res)) == 0 && run->nhosts > 0)
 		r = inventory_record_facts(inv, *scan_id_out, run->hosts, run->nhosts);
 	fr = inventory_finish_scan(inv, *scan_id_out,
-				   r != 0 ? "failed" : run->run_failed ? "interrupted" : "complete",
+				   r != 0	     ? "failed"
+				   : run->run_failed ? "interrupted"
+						     : "complete",
 				   NULL);
 	if (r == 0)
 		r = fr;

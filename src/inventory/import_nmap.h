@@ -41,12 +41,12 @@
 #include "scanner/results.h"
 
 /* Defaults of nmap_limits (0 in a field means the default). */
-#define NMAP_MAX_HOSTS 262144	 /* hosts up in one file */
-#define NMAP_MAX_PORTS 4000000	 /* port rows in one file */
-#define NMAP_MAX_TARGETS 4096	 /* bytes of the target description */
-#define NMAP_MAX_OSMATCH 16	 /* nmap.osmatch facts per host */
-#define NMAP_MAX_SCRIPTS 256	 /* script outputs kept per host */
-#define NMAP_MAX_HOPS 64	 /* traceroute hops kept per host */
+#define NMAP_MAX_HOSTS 262144  /* hosts up in one file */
+#define NMAP_MAX_PORTS 4000000 /* port rows in one file */
+#define NMAP_MAX_TARGETS 4096  /* bytes of the target description */
+#define NMAP_MAX_OSMATCH 16    /* nmap.osmatch facts per host */
+#define NMAP_MAX_SCRIPTS 256   /* script outputs kept per host */
+#define NMAP_MAX_HOPS 64       /* traceroute hops kept per host */
 
 typedef struct {
 	size_t max_hosts;
@@ -57,31 +57,31 @@ typedef struct nmap_host_index nmap_host_index;
 
 /* One parsed file. Strings are cleaned (facts_clean()). */
 typedef struct {
-	char *version;	     /* nmaprun version ("7.93"), or NULL */
-	char *targets;	     /* target specs from nmap's command line, else the
-			      * addresses of the hosts up, as ranges; never NULL
-			      * after a successful parse */
+	char *version;	       /* nmaprun version ("7.93"), or NULL */
+	char *targets;	       /* target specs from nmap's command line, else the
+				* addresses of the hosts up, as ranges; never NULL
+				* after a successful parse */
 	uint64_t target_count; /* runstats <hosts total>, else the hosts up */
-	double started;	     /* nmaprun start (epoch seconds); 0 unknown */
-	double finished;     /* runstats <finished time>; 0 unknown */
-	bool run_failed;     /* <finished exit="error"> */
-	char *errormsg;	     /* its errormsg, or NULL */
+	double started;	       /* nmaprun start (epoch seconds); 0 unknown */
+	double finished;       /* runstats <finished time>; 0 unknown */
+	bool run_failed;       /* <finished exit="error"> */
+	char *errormsg;	       /* its errormsg, or NULL */
 
-	results_t *res;	     /* the hosts up with an IPv4 address */
-	host_facts **hosts;  /* their facts, one per address */
+	results_t *res;	    /* the hosts up with an IPv4 address */
+	host_facts **hosts; /* their facts, one per address */
 	size_t nhosts, hosts_cap;
 
 	/* What was read but not stored, for the summary. */
-	size_t hosts_down;	  /* <status state="down"> (nmap lists them with -v) */
-	size_t hosts_ipv6_only;	  /* up, but no IPv4 address */
-	size_t ports;		  /* port rows kept */
-	size_t ports_unrecorded;  /* states netcensus has no name for
-				   * (unfiltered) and -sO protocol rows */
-	uint64_t ports_folded;	  /* <extraports count> summed */
-	size_t reasons_unknown;	  /* reasons with no netcensus name, kept as
-				   * user-set with the raw reason as a fact */
-	size_t scripts_dropped;	  /* script outputs not kept: they may hold
-				   * credentials (brute, creds, ...) */
+	size_t hosts_down;	 /* <status state="down"> (nmap lists them with -v) */
+	size_t hosts_ipv6_only;	 /* up, but no IPv4 address */
+	size_t ports;		 /* port rows kept */
+	size_t ports_unrecorded; /* states netcensus has no name for
+				  * (unfiltered) and -sO protocol rows */
+	uint64_t ports_folded;	 /* <extraports count> summed */
+	size_t reasons_unknown;	 /* reasons with no netcensus name, kept as
+				  * user-set with the raw reason as a fact */
+	size_t scripts_dropped;	 /* script outputs not kept: they may hold
+				  * credentials (brute, creds, ...) */
 
 	nmap_host_index *index; /* address -> hosts[] (internal) */
 } nmap_run;

@@ -203,7 +203,7 @@ static void test_service_scan(void **state)
 
 	h = host(run, "198.18.4.20");
 	assert_true(h->first_seen == 1795312238.0); /* <host starttime> */
-	assert_int_equal(h->ttl, 64);		     /* status says 0: the port's */
+	assert_int_equal(h->ttl, 64);		    /* status says 0: the port's */
 	assert_int_equal(h->nports, 1);
 	assert_int_equal(port(h, 22, IPPROTO_TCP)->state, PORT_OPEN);
 	assert_int_equal(port(h, 22, IPPROTO_TCP)->reason, REASON_SYN_ACK);
@@ -218,7 +218,7 @@ static void test_service_scan(void **state)
 	assert_null(s->banner);
 	assert_int_equal(s->source, FACT_SRC_NMAP);
 	assert_string_equal(fact_value(f, "os.family", &conf), "Linux"); /* ostype */
-	assert_int_equal(conf, 100);					  /* conf="10" */
+	assert_int_equal(conf, 100);					 /* conf="10" */
 	assert_string_equal(fact_value(f, "nmap.cpe", NULL), "tcp/22 cpe:/a:openbsd:openssh:9.2p1");
 	assert_int_equal(fact_count(f, "nmap.cpe"), 2);
 
@@ -266,7 +266,8 @@ static void test_os_scan(void **state)
 	assert_string_equal(fact_value(f, "nmap.trace", NULL), "1 198.18.1.10 0.10ms");
 	assert_null(service(f, 9, IPPROTO_TCP)); /* closed: no service row */
 	assert_non_null(service(f, 22, IPPROTO_TCP));
-	assert_string_equal(service(f, 22, IPPROTO_TCP)->info, "nmap: guessed from the port number");
+	assert_string_equal(service(f, 22, IPPROTO_TCP)->info,
+			    "nmap: guessed from the port number");
 
 	h = host(run, "198.18.1.11"); /* drops all IPv4 */
 	assert_int_equal(h->nports, 4);
@@ -307,8 +308,8 @@ static void test_aggressive_scan(void **state)
 	f = facts_of(run, "198.18.4.24");
 	assert_string_equal(fact_value(f, "nmap.script.http-title", NULL),
 			    "tcp/80 netcensus lab &amp; friends");
-	assert_non_null(strstr(fact_value(f, "nmap.script.ssl-cert", NULL),
-			       "commonName=nc-web.lab.example"));
+	assert_non_null(
+	    strstr(fact_value(f, "nmap.script.ssl-cert", NULL), "commonName=nc-web.lab.example"));
 	nmap_run_free(run);
 }
 
@@ -369,7 +370,8 @@ static void test_hostile_files(void **state)
 		const char *says; /* after "FILE:" */
 	} cases[] = {
 	    {"hostile-truncated.xml", NC_ERR_INVALID, "68: malformed XML: "},
-	    {"hostile-bad-utf8.xml", NC_ERR_INVALID, "27: malformed XML: Input is not proper UTF-8"},
+	    {"hostile-bad-utf8.xml", NC_ERR_INVALID,
+	     "27: malformed XML: Input is not proper UTF-8"},
 	    {"hostile-control-escape.xml", NC_ERR_INVALID, "27: malformed XML: xmlParseCharRef"},
 	    {"hostile-billion-laughs.xml", NC_ERR_INVALID, " the DOCTYPE has an internal subset"},
 	    {"hostile-external-entity.xml", NC_ERR_INVALID, "25: entity reference: refused"},
@@ -377,7 +379,8 @@ static void test_hostile_files(void **state)
 	    {"hostile-masscan.xml", NC_ERR_INVALID, "3: written by 'masscan', not nmap"},
 	    {"hostile-utf16.xml", NC_ERR_INVALID, " not nmap XML: it holds NUL bytes"},
 	    {"hostile-port-range.xml", NC_ERR_INVALID, "21: <port portid=\"70000\">: not a number"},
-	    {"hostile-huge-counts.xml", NC_ERR_INVALID, "26: <hosts total=\"99999999999999999999\">"},
+	    {"hostile-huge-counts.xml", NC_ERR_INVALID,
+	     "26: <hosts total=\"99999999999999999999\">"},
 	    {"does-not-exist.xml", NC_ERR_IO, " cannot open: "},
 	};
 
@@ -416,7 +419,7 @@ static void test_control_characters_cleaned(void **state)
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n"                         \
 	"<nmaprun scanner=\"nmap\" args=\"%s\" start=\"1700000000\" version=\"7.94\">\n"
 #define TAIL                                                                                       \
-	"<runstats><finished time=\"1700000100\" exit=\"%s\" errormsg=\"%s\"/>"                  \
+	"<runstats><finished time=\"1700000100\" exit=\"%s\" errormsg=\"%s\"/>"                    \
 	"<hosts up=\"1\" down=\"0\" total=\"%d\"/></runstats></nmaprun>\n"
 
 typedef struct {
@@ -495,14 +498,16 @@ static void test_duplicate_host(void **state)
 	doc d = {0};
 
 	doc_add(&d, HEAD, "nmap 198.18.9.7");
-	doc_host(&d, "198.18.9.7",
-		 "<ports><port protocol=\"tcp\" portid=\"22\"><state state=\"open\" reason=\"syn-ack\" "
-		 "reason_ttl=\"63\"/><service name=\"ssh\" product=\"OpenSSH\" method=\"probed\" "
-		 "conf=\"10\"/></port></ports>");
-	doc_host(&d, "198.18.9.7",
-		 "<ports><port protocol=\"udp\" portid=\"161\"><state state=\"open\" "
-		 "reason=\"udp-response\" reason_ttl=\"63\"/><service name=\"snmp\" method=\"probed\" "
-		 "conf=\"10\"/></port></ports><distance value=\"2\"/>");
+	doc_host(
+	    &d, "198.18.9.7",
+	    "<ports><port protocol=\"tcp\" portid=\"22\"><state state=\"open\" reason=\"syn-ack\" "
+	    "reason_ttl=\"63\"/><service name=\"ssh\" product=\"OpenSSH\" method=\"probed\" "
+	    "conf=\"10\"/></port></ports>");
+	doc_host(
+	    &d, "198.18.9.7",
+	    "<ports><port protocol=\"udp\" portid=\"161\"><state state=\"open\" "
+	    "reason=\"udp-response\" reason_ttl=\"63\"/><service name=\"snmp\" method=\"probed\" "
+	    "conf=\"10\"/></port></ports><distance value=\"2\"/>");
 	doc_add(&d, TAIL, "success", "", 1);
 	assert_int_equal(parse_doc(&d, NULL, &run), 0);
 	assert_int_equal(run->nhosts, 1);
@@ -527,12 +532,13 @@ static void test_no_secrets(void **state)
 		"snmp-brute.communitiesdb=/root/c.txt,creds.snmp=:hunter2 -oX /tmp/o.xml -e eth0 "
 		"-iL /root/list.txt --exclude 198.18.9.9 --new-option 123456 hunter2 198.18.9.0/24 "
 		"198.18.10-11.*");
-	doc_host(&d, "198.18.9.7",
-		 "<ports><port protocol=\"udp\" portid=\"161\"><state state=\"open\" "
-		 "reason=\"udp-response\" reason_ttl=\"63\"/><script id=\"snmp-brute\" "
-		 "output=\"hunter2 - Valid credentials\"/><script id=\"snmp-info\" "
-		 "output=\"enterprise: net-snmp\"/></port></ports>"
-		 "<hostscript><script id=\"creds-summary\" output=\"admin:hunter2\"/></hostscript>");
+	doc_host(
+	    &d, "198.18.9.7",
+	    "<ports><port protocol=\"udp\" portid=\"161\"><state state=\"open\" "
+	    "reason=\"udp-response\" reason_ttl=\"63\"/><script id=\"snmp-brute\" "
+	    "output=\"hunter2 - Valid credentials\"/><script id=\"snmp-info\" "
+	    "output=\"enterprise: net-snmp\"/></port></ports>"
+	    "<hostscript><script id=\"creds-summary\" output=\"admin:hunter2\"/></hostscript>");
 	doc_add(&d, TAIL, "success", "", 1);
 	assert_int_equal(parse_doc(&d, NULL, &run), 0);
 	assert_string_equal(run->targets, "198.18.9.0/24,198.18.10-11.*");
@@ -553,18 +559,21 @@ static void test_odd_states_and_reasons(void **state)
 	doc d = {0};
 
 	doc_add(&d, HEAD, "nmap -sA 198.18.9.7");
-	doc_add(&d,
-		"<host><status state=\"up\" reason=\"time-exceeded\" reason_ttl=\"0\"/>"
-		"<address addr=\"198.18.9.7\" addrtype=\"ipv4\"/><ports>"
-		"<port protocol=\"tcp\" portid=\"22\"><state state=\"unfiltered\" reason=\"reset\"/></port>"
-		"<port protocol=\"udp\" portid=\"53\"><state state=\"open|filtered\" "
-		"reason=\"no-response\"/></port>"
-		"<port protocol=\"tcp\" portid=\"25\"><state state=\"filtered\" reason=\"net-unreach\" "
-		"reason_ttl=\"254\"/></port>"
-		"<port protocol=\"ip\" portid=\"1\"><state state=\"open\" reason=\"echo-reply\"/></port>"
-		"</ports></host>\n"
-		"<host><status state=\"down\" reason=\"no-response\"/>"
-		"<address addr=\"198.18.9.8\" addrtype=\"ipv4\"/></host>\n");
+	doc_add(
+	    &d,
+	    "<host><status state=\"up\" reason=\"time-exceeded\" reason_ttl=\"0\"/>"
+	    "<address addr=\"198.18.9.7\" addrtype=\"ipv4\"/><ports>"
+	    "<port protocol=\"tcp\" portid=\"22\"><state state=\"unfiltered\" "
+	    "reason=\"reset\"/></port>"
+	    "<port protocol=\"udp\" portid=\"53\"><state state=\"open|filtered\" "
+	    "reason=\"no-response\"/></port>"
+	    "<port protocol=\"tcp\" portid=\"25\"><state state=\"filtered\" reason=\"net-unreach\" "
+	    "reason_ttl=\"254\"/></port>"
+	    "<port protocol=\"ip\" portid=\"1\"><state state=\"open\" "
+	    "reason=\"echo-reply\"/></port>"
+	    "</ports></host>\n"
+	    "<host><status state=\"down\" reason=\"no-response\"/>"
+	    "<address addr=\"198.18.9.8\" addrtype=\"ipv4\"/></host>\n");
 	doc_add(&d, TAIL, "error", "Ctrl-C&#10;pressed", 2);
 	assert_int_equal(parse_doc(&d, NULL, &run), 0);
 	h = host(run, "198.18.9.7");
@@ -593,7 +602,8 @@ static void test_bad_prologs(void **state)
 	    {"\x1f\x8b\x08\x00", "mem.xml: not XML"},
 	    {"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><nmaprun scanner=\"nmap\"/>",
 	     "mem.xml:1: encoding 'ISO-8859-1' refused"},
-	    {"<!-- never closed <nmaprun scanner=\"nmap\"/>", "mem.xml: not nmap XML: the file ends"},
+	    {"<!-- never closed <nmaprun scanner=\"nmap\"/>",
+	     "mem.xml: not nmap XML: the file ends"},
 	    {"<!DOCTYPE nmaprun [<!ENTITY a \"b\">]><nmaprun scanner=\"nmap\"/>",
 	     "mem.xml: the DOCTYPE has an internal subset"},
 	    {"<!DOCTYPE nmaprun SYSTEM \"x[y]\"><nmaprun scanner=\"nmap\"/>", NULL},
@@ -679,8 +689,10 @@ static void test_write(void **state)
 		   "complete 1795312237.0 1795312381.0 5 5");
 	assert_sql(db, "SELECT targets FROM scans", "nmap import: 198.18.4.20-24");
 	assert_sql(db, "SELECT note FROM scans", "imported from nmap 7.93");
-	assert_sql(db, "SELECT command = 'import nmap ' || '" NC_TEST_DATA
-		   "/nmap/sS-sV-svc.xml' FROM scans", "1");
+	assert_sql(db,
+		   "SELECT command = 'import nmap ' || '" NC_TEST_DATA
+		   "/nmap/sS-sV-svc.xml' FROM scans",
+		   "1");
 	assert_sql(db,
 		   "SELECT group_concat(address || '/' || mac || '/' || address_reason || '/' ||"
 		   " seen_at, ' ') FROM (SELECT * FROM host_scans ORDER BY address_int)",
@@ -689,18 +701,20 @@ static void test_write(void **state)
 		   "198.18.4.22/02:00:c6:12:04:16/arp-response/1795312238.0 "
 		   "198.18.4.23/02:00:c6:12:04:17/arp-response/1795312238.0 "
 		   "198.18.4.24/02:00:c6:12:04:18/arp-response/1795312238.0");
-	assert_sql(db,
-		   "SELECT group_concat(h.address || ':' || p.port || '/' || p.proto || ' ' || p.state"
-		   " || ' ' || p.reason || ' ' || p.ttl, ', ') FROM (SELECT * FROM ports ORDER BY"
-		   " host_id, port) p JOIN host_scans h USING (scan_id, host_id)",
-		   "198.18.4.20:22/tcp open syn-ack 64, 198.18.4.23:139/tcp open syn-ack 64, "
-		   "198.18.4.23:445/tcp open syn-ack 64, 198.18.4.24:80/tcp open syn-ack 64, "
-		   "198.18.4.24:443/tcp open syn-ack 64");
-	assert_sql(db,
-		   "SELECT group_concat(port || ' ' || name || ' ' || COALESCE(product, '-') || ' ' ||"
-		   " source, ', ') FROM (SELECT * FROM services ORDER BY host_id, port)",
-		   "22 ssh OpenSSH nmap, 139 netbios-ssn Samba smbd nmap, 445 netbios-ssn Samba smbd "
-		   "nmap, 80 http nclab-httpd/1.0 nmap, 443 https OpenSSL s_server -www httpd nmap");
+	assert_sql(
+	    db,
+	    "SELECT group_concat(h.address || ':' || p.port || '/' || p.proto || ' ' || p.state"
+	    " || ' ' || p.reason || ' ' || p.ttl, ', ') FROM (SELECT * FROM ports ORDER BY"
+	    " host_id, port) p JOIN host_scans h USING (scan_id, host_id)",
+	    "198.18.4.20:22/tcp open syn-ack 64, 198.18.4.23:139/tcp open syn-ack 64, "
+	    "198.18.4.23:445/tcp open syn-ack 64, 198.18.4.24:80/tcp open syn-ack 64, "
+	    "198.18.4.24:443/tcp open syn-ack 64");
+	assert_sql(
+	    db,
+	    "SELECT group_concat(port || ' ' || name || ' ' || COALESCE(product, '-') || ' ' ||"
+	    " source, ', ') FROM (SELECT * FROM services ORDER BY host_id, port)",
+	    "22 ssh OpenSSH nmap, 139 netbios-ssn Samba smbd nmap, 445 netbios-ssn Samba smbd "
+	    "nmap, 80 http nclab-httpd/1.0 nmap, 443 https OpenSSL s_server -www httpd nmap");
 	assert_sql(db, "SELECT count(*) FROM facts WHERE source <> 'nmap'", "0");
 	assert_sql(db,
 		   "SELECT value || ' ' || source FROM verdicts v JOIN host_scans h USING (scan_id,"
