@@ -435,14 +435,21 @@ static int print_hardware(const host_detail *d)
 
 static int print_software(const host_detail *d)
 {
-	static const char *const headers[] = {"NAME", "VERSION", "VENDOR", "INSTALLED"};
+	static const char *const headers[] = {"NAME", "VERSION", "ARCH", "SIZE", "VENDOR",
+					      "INSTALLED"};
 	table t = {.headers = headers, .ncols = ARRAY_SIZE(headers)};
 	int r;
 
 	print_section("Software", d->nsoftware, true);
 	for (size_t i = 0; i < d->nsoftware; i++) {
 		const software_row *s = &d->software[i];
-		const char *row[] = {s->name, s->version, s->vendor, s->install_date};
+		char size[32];
+		const char *row[] = {s->name,
+				     s->version,
+				     s->arch,
+				     format_bytes(s->size_bytes, size, sizeof(size)),
+				     s->vendor,
+				     s->install_date};
 
 		if ((r = table_add(&t, row)) != 0) {
 			table_free(&t);

@@ -321,6 +321,10 @@ static json_t *software_object(const host_detail *d)
 		bad |= json_object_set_new(p, "version", jstr(s->version));
 		bad |= json_object_set_new(p, "vendor", jstr(s->vendor));
 		bad |= json_object_set_new(p, "install_date", jstr(s->install_date));
+		bad |= json_object_set_new(p, "arch", jstr(s->arch));
+		bad |= json_object_set_new(p, "size_bytes", s->size_bytes >= 0
+								 ? json_integer(s->size_bytes)
+								 : json_null());
 		bad |= json_object_set_new(p, "source", jstr(s->source));
 		bad |= json_array_append_new(list, checked(p, bad));
 	}

@@ -205,6 +205,12 @@ static const char *const migrations[] = {
     "CREATE INDEX events_host ON events(host_id);"
     "CREATE INDEX hosts_first_scan ON hosts(first_scan);"
     "CREATE INDEX hosts_last_scan ON hosts(last_scan);",
+
+    /* 3 -> 4: a package's architecture and installed size, as the package
+     * manager reports them (dpkg Installed-Size, rpm SIZE, apk I:, pacman
+     * %SIZE%, Windows EstimatedSize). */
+    "ALTER TABLE software ADD COLUMN arch TEXT;"
+    "ALTER TABLE software ADD COLUMN size_bytes INTEGER;",
 };
 _Static_assert(ARRAY_SIZE(migrations) == INVENTORY_SCHEMA_VERSION,
 	       "INVENTORY_SCHEMA_VERSION must equal the number of migrations");

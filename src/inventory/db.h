@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define INVENTORY_SCHEMA_VERSION 3
+#define INVENTORY_SCHEMA_VERSION 4
 /* The oldest schema a read-only open accepts without migrating: readers
  * check inventory_schema_version() before using tables added since. */
 #define INVENTORY_READABLE_VERSION 2

@@ -756,6 +756,8 @@ static void load_v2_fixture(void)
 	free(sql);
 	raw_exec("DROP TABLE host_keys; DROP TABLE host_changes; DROP TABLE events;"
 		 " DROP INDEX hosts_first_scan; DROP INDEX hosts_last_scan;"
+		 " ALTER TABLE software DROP COLUMN arch;"
+		 " ALTER TABLE software DROP COLUMN size_bytes;"
 		 " INSERT INTO facts VALUES (2, 2, 'hw.serial', 'PHBQ123456', 'snmp', 85);"
 		 " INSERT INTO facts VALUES (2, 2, 'hw.uuid', 'Not Specified', 'snmp', 85);"
 		 " PRAGMA user_version = 2;");
@@ -782,8 +784,8 @@ static void test_migrate_v2(void **state)
 
 	/* a writer migrates, and backfills each host's keys */
 	inv = open_write();
-	assert_int_equal(inventory_schema_version(inv), 3);
-	assert_int_equal(sql_int("PRAGMA user_version"), 3);
+	assert_int_equal(inventory_schema_version(inv), INVENTORY_SCHEMA_VERSION);
+	assert_int_equal(sql_int("PRAGMA user_version"), INVENTORY_SCHEMA_VERSION);
 	assert_string_equal(sql_rows("SELECT host_id, kind, value, first_scan, last_scan"
 				     " FROM host_keys ORDER BY host_id, kind, value"),
 			    "1|hostname|web01|2|2\n"

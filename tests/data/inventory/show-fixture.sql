@@ -1,4 +1,4 @@
--- show-fixture.sql — a small inventory at schema version 3, for
+-- show-fixture.sql — a small inventory at schema version 4, for
 -- tests/cli/show.test (`netcensus show` and `hosts` read it; nothing here
 -- needs a scan).  Build it with: sqlite3 DB < show-fixture.sql
 --
@@ -11,7 +11,8 @@
 -- A sysLocation carries an ESC sequence and a C1 CSI: `show` must print
 -- them as '?'.  Addresses are from 198.18.0.0/15.  Schema 3 adds the
 -- identity keys and the change log: web01's OS changed between scans 1
--- and 2.  tests/unit/test_identity.c turns this back into a schema 2
+-- and 2; schema 4 adds the software arch and size columns.
+-- tests/unit/test_identity.c turns this back into a schema 2
 -- database (dropping the schema 3 tables) to test the migration.
 
 PRAGMA foreign_keys = ON;
@@ -111,7 +112,9 @@ CREATE TABLE software (
   version TEXT,
   vendor TEXT,
   install_date TEXT,
-  source TEXT
+  source TEXT,
+  arch TEXT,
+  size_bytes INTEGER
 );
 CREATE INDEX software_host ON software(scan_id, host_id);
 CREATE TABLE hardware (
@@ -162,7 +165,7 @@ CREATE INDEX events_scan ON events(scan_id);
 CREATE INDEX events_host ON events(host_id);
 CREATE INDEX hosts_first_scan ON hosts(first_scan);
 CREATE INDEX hosts_last_scan ON hosts(last_scan);
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 INSERT INTO scans (id, started_at, finished_at, status, targets, target_count, command, pid,
                    hosts_up, packets_sent, replies, unprivileged, note) VALUES
