@@ -39,19 +39,27 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < export_format_count; i++)
 		fprintf(f, "                     %-5s %s\n", export_formats[i].name,
 			export_formats[i].summary);
-	fprintf(
-	    f,
-	    "  --what WHAT      hosts, services, software, hardware or all: the table\n"
-	    "                   (csv, --jsonl) or the sections of each host (xml, json);\n"
-	    "                   default: hosts for csv, all otherwise\n"
-	    "  --scan ID        the scan to export (see `netcensus scans`)\n"
-	    "  --jsonl          json: JSON Lines, one host (or one row with --what\n"
-	    "                   services|software|hardware) a line\n"
-	    "  -o, --output P   write to file P instead of standard output; csv --what all\n"
-	    "                   writes hosts.csv, ports.csv, verdicts.csv, services.csv,\n"
-	    "                   software.csv and hardware.csv into directory P\n"
-	    "  --db FILE        inventory database (default: $NETCENSUS_DB, else ./netcensus.db)\n"
-	    "  -h, --help       show this help\n");
+	fprintf(f,
+		"  --what WHAT      hosts, services, software, hardware or all: the table\n"
+		"                   (csv, --jsonl) or the sections of each host (xml, json);\n"
+		"                   default: hosts for csv, all otherwise\n"
+		"  --scan ID        the scan to export (see `netcensus scans`)\n"
+		"  --jsonl          json: JSON Lines, one host (or one row with --what\n"
+		"                   services|software|hardware) a line\n"
+		"  -o, --output P   write to file P instead of standard output; csv --what all\n"
+		"                   writes hosts.csv, ports.csv, verdicts.csv, services.csv,\n"
+		"                   software.csv and hardware.csv into directory P\n"
+		"  vdi: -o DIR writes machines.csv, applications.csv, installs.csv, pools.csv,\n"
+		"  pool_members.csv, pool_applications.csv and flags.csv into DIR; -o FILE.json,\n"
+		"  -o FILE.xml or standard output write one document\n"
+		"  --vdi-format F   csv, json or xml instead of what -o suggests\n"
+		"  --rules FILE     application rules (default: the shipped vdi-rules.conf)\n"
+		"  --base-share S   share of a pool's machines that puts an application in\n"
+		"                   the base image: 0.9, 90 or 90%% (default 90%%)\n"
+		"  --pool-similarity J  Jaccard similarity of application sets to join a\n"
+		"                   pool, 0-1 (default 0.5)\n"
+		"  --db FILE        inventory database (default: $NETCENSUS_DB, else ./netcensus.db)\n"
+		"  -h, --help       show this help\n");
 }
 
 /* The names of the formats, "csv, xml, json or vdi", into buf. */
@@ -144,10 +152,18 @@ static int run(const export_format *fmt, export_request *req, const char *output
 int cmd_export(int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"db", required_argument, NULL, 'd'},     {"scan", required_argument, NULL, 's'},
-	    {"format", required_argument, NULL, 'f'}, {"what", required_argument, NULL, 'w'},
-	    {"jsonl", no_argument, NULL, 'l'},	      {"output", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"scan", required_argument, NULL, 's'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"what", required_argument, NULL, 'w'},
+	    {"jsonl", no_argument, NULL, 'l'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"rules", required_argument, NULL, 'R'},
+	    {"base-share", required_argument, NULL, 'B'},
+	    {"pool-similarity", required_argument, NULL, 'P'},
+	    {"vdi-format", required_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *opt_db = NULL, *opt_scan = NULL, *opt_format = NULL, *opt_what = NULL;
 	const char *output = NULL;
@@ -180,6 +196,18 @@ int cmd_export(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
+		case 'R':
+			req.vdi_rules = optarg;
+			break;
+		case 'B':
+			req.vdi_base_share = optarg;
+			break;
+		case 'P':
+			req.vdi_similarity = optarg;
+			break;
+		case 'V':
+			req.vdi_format = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return NC_EXIT_OK;
@@ -211,6 +239,12 @@ int cmd_export(int argc, char **argv)
 		cli_error("export: --jsonl goes with --format json");
 		return NC_EXIT_ERROR;
 	}
+	if ((req.vdi_rules || req.vdi_base_share || req.vdi_similarity || req.vdi_format) &&
+	    strcmp(fmt->name, "vdi") != 0) {
+		cli_error("export: --rules, --base-share, --pool-similarity and --vdi-format go "
+			  "with --format vdi");
+		return NC_EXIT_ERROR;
+	}
 
 	nc_clear_error();
 	req.what = fmt->default_what;
@@ -229,6 +263,7 @@ int cmd_export(int argc, char **argv)
 	warn_incomplete(&scan);
 	req.inv = inv;
 	req.scan = &scan;
+	req.output = output != NULL && strcmp(output, "-") != 0 ? output : NULL;
 	r = run(fmt, &req, output);
 out:
 	if (r != 0)

@@ -18,6 +18,7 @@
 #include "export/csv.h"
 #include "export/export.h"
 #include "export/json_export.h"
+#include "export/vdi.h"
 #include "export/xml.h"
 #include "util/compat.h"
 #include "util/err.h"
@@ -29,14 +30,15 @@ static const char *const what_names[EXPORT_WHAT__COUNT] = {
 };
 
 const export_format export_formats[] = {
-    {"csv", "RFC 4180 tables (one file per table into -o DIR with --what all)", EXPORT_WHAT_HOSTS,
-     csv_export_wants_dir, csv_export},
-    {"xml", "one XML document (namespace " XML_EXPORT_NS ", schema netcensus.xsd)", EXPORT_WHAT_ALL,
-     NULL, xml_export},
-    {"json", "one JSON document, or JSON Lines with --jsonl", EXPORT_WHAT_ALL, NULL, json_export},
-    /* The VDI planning export is another piece of work; until it lands
-     * the format is known but unavailable. */
-    {"vdi", "VDI planning tables (not built into this netcensus yet)", EXPORT_WHAT_ALL, NULL, NULL},
+    {"csv", "RFC 4180 tables (one file per table into -o DIR with --what all)",
+     EXPORT_WHAT_HOSTS, csv_export_wants_dir, csv_export},
+    {"xml", "one XML document (namespace " XML_EXPORT_NS ", schema netcensus.xsd)",
+     EXPORT_WHAT_ALL, NULL, xml_export},
+    {"json", "one JSON document, or JSON Lines with --jsonl", EXPORT_WHAT_ALL, NULL,
+     json_export},
+    {"vdi", "VDI planning: machines, applications, installs, pools (CSV into -o DIR, or "
+	    "one JSON/XML document)",
+     EXPORT_WHAT_ALL, vdi_export_wants_dir, vdi_export_format},
 };
 const size_t export_format_count = ARRAY_SIZE(export_formats);
 
