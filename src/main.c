@@ -21,6 +21,7 @@ static const struct {
 	{ "scans", cmd_scans, "list recorded scans" },
 	{ "hosts", cmd_hosts, "one line per host of a scan" },
 	{ "show", cmd_show, "everything known about one host" },
+	{ "diff", cmd_diff, "what changed between two scans" },
 };
 
 static void usage(FILE *f)

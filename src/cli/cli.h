@@ -17,6 +17,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_scans(int argc, char **argv);
 int cmd_hosts(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* The database path: --db value if given, else $NETCENSUS_DB, else
  * "./netcensus.db". */

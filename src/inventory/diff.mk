@@ -1,0 +1,10 @@
+# diff: `netcensus diff` — the comparison of two scans (src/inventory/diff.c),
+# its text/JSON/XML renderers (src/export/diff_render.c) and the command;
+# included by Makefile.am.
+libnetcensus_a_SOURCES += src/inventory/diff.c src/inventory/diff.h \
+	src/export/diff_render.c src/export/diff_render.h \
+	src/cli/cmd_diff.c
+
+# The schema of `netcensus diff --xml`, installed next to the other data.
+diffschemadir = $(pkgdatadir)
+dist_diffschema_DATA = data/netcensus-diff.xsd
