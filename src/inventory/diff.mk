@@ -8,3 +8,7 @@ libnetcensus_a_SOURCES += src/inventory/diff.c src/inventory/diff.h \
 # The schema of `netcensus diff --xml`, installed next to the other data.
 diffschemadir = $(pkgdatadir)
 dist_diffschema_DATA = data/netcensus-diff.xsd
+
+# The data-driven cases of tests/data/diff and the command line (no root).
+TESTS += tests/cli/diff.test
+EXTRA_DIST += tests/cli/diff.test
