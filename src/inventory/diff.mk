@@ -12,3 +12,8 @@ dist_diffschema_DATA = data/netcensus-diff.xsd
 # The data-driven cases of tests/data/diff and the command line (no root).
 TESTS += tests/cli/diff.test
 EXTRA_DIST += tests/cli/diff.test
+
+# Real changes in the lab, reported through the cron recipe (root; skips
+# otherwise).
+TESTS += tests/lab/diff.test
+EXTRA_DIST += tests/lab/diff.test
