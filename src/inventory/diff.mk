@@ -17,3 +17,10 @@ EXTRA_DIST += tests/cli/diff.test
 # otherwise).
 TESTS += tests/lab/diff.test
 EXTRA_DIST += tests/lab/diff.test
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_diff
+TESTS += tests/unit/test_diff
+tests_unit_test_diff_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_diff_LDADD = $(UNIT_LDADD)
+endif
