@@ -87,7 +87,8 @@ static void scan_usage(FILE *f)
 		"      --fp-parallel N     connections open at once (default %d)\n"
 		"      --host-keys POLICY  SSH host keys: accept-new (default), strict or off\n"
 		"      --known-hosts FILE  trust this OpenSSH known_hosts file instead of the\n"
-		"                          keys recorded by earlier scans\n"
+		"                          keys recorded by earlier scans; accept-new appends\n"
+		"                          the keys it accepts to FILE\n"
 		"      --ssh-parallel N    SSH sessions at once (default 64)\n"
 		"      --discovery-only    find hosts, do not fingerprint them\n"
 		"      --dry-run           build every packet, send nothing, say what would go\n"
@@ -485,6 +486,7 @@ int cmd_scan(int argc, char **argv)
 		if (known_hosts != NULL) {
 			fc.ssh_hostkey_check = ssh_known_hosts_check;
 			fc.ssh_hostkey_ctx = known_hosts;
+			fc.ssh_hostkey_accept = ssh_known_hosts_accept;
 		} else {
 			inventory_hostkeys_init(&inv_keys, inv, scan_id);
 			inv_keys_init = true;

@@ -7,10 +7,10 @@
  * HOST is an address, a MAC or a hostname (inventory/facts_store.h says how
  * each is matched); without --scan the newest scan that saw the host is
  * read.  The text is grouped the way an administrator reads a machine:
- * who it is, what we concluded and from which source, how it answered
- * discovery, its ports and services, its hardware and software, and last
- * the raw evidence behind the verdict.  --json gives the same groups
- * (export/json_hosts.h).
+ * who it is and how it changed across scans, what we concluded and from
+ * which source, how it answered discovery, its ports and services, its
+ * hardware and software, and last the raw evidence behind the verdict.  --json gives the same
+ * groups (export/json_hosts.h).
  *
  * Everything printed came off the network at some point.  The inventory
  * readers already replace control characters; this file does it once more
@@ -28,6 +28,7 @@
 #include "export/json_hosts.h"
 #include "inventory/db.h"
 #include "inventory/facts_store.h"
+#include "inventory/identity.h"
 #include "inventory/query.h"
 #include "util/compat.h"
 #include "util/err.h"
@@ -38,15 +39,18 @@
  * last column (a banner, a raw value) is printed whole. */
 #define SHOW_CELL_MAX 60
 #define SHOW_LABEL_WIDTH 12
+/* The newest change-log rows `show` prints (--json too). */
+#define SHOW_HISTORY_MAX 20
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: netcensus show HOST [--db FILE] [--scan ID] [--json]\n"
 		"\n"
-		"Everything known about one host: identity, verdict (with the source\n"
-		"that decided each field), discovery, ports, services, hardware,\n"
-		"software and the raw evidence. HOST is an address, a MAC or a hostname.\n"
+		"Everything known about one host: identity, history (first/last seen and\n"
+		"what changed between scans), verdict (with the source that decided each\n"
+		"field), discovery, ports, services, hardware, software and the raw\n"
+		"evidence. HOST is an address, a MAC or a hostname.\n"
 		"Default: the newest finished scan that saw the host.\n"
 		"\n"
 		"  --db FILE   inventory database (default: $NETCENSUS_DB, else ./netcensus.db)\n"
@@ -264,6 +268,44 @@ static int print_identity(const host_detail *d)
 	return 0;
 }
 
+/* First/last scan and the newest changes of the host across all scans. */
+static int print_history(const host_history *h)
+{
+	static const char *const headers[] = {"SCAN", "DATE", "FIELD", "OLD", "NEW"};
+	table t = {.headers = headers, .ncols = ARRAY_SIZE(headers), .keep_empty = true};
+	char first[24], last[24], scans[32];
+	int r;
+
+	print_section("History", 0, false);
+	snprintf(scans, sizeof(scans), "%lld scan%s", (long long)h->scans,
+		 h->scans == 1 ? "" : "s");
+	if ((r = print_field("seen in", scans)) != 0 ||
+	    (r = print_field("first scan", h->first_scan > 0
+					       ? format_int(h->first_scan, first, sizeof(first))
+					       : NULL)) != 0 ||
+	    (r = print_field("last scan", h->last_scan > 0
+					      ? format_int(h->last_scan, last, sizeof(last))
+					      : NULL)) != 0)
+		return r;
+	for (size_t i = 0; i < h->nrows; i++) {
+		const host_history_row *c = &h->rows[i];
+		char scan[24], date[32];
+		const char *row[] = {format_int(c->scan_id, scan, sizeof(scan)),
+				     query_time_local(c->at, date, sizeof(date)), c->field,
+				     c->old_value, c->new_value};
+
+		if ((r = table_add(&t, row)) != 0) {
+			table_free(&t);
+			return r;
+		}
+	}
+	if ((r = table_print(&t)) != 0)
+		return r;
+	if (h->truncated)
+		printf("(older changes left out)\n");
+	return 0;
+}
+
 static int print_verdict(const host_detail *d)
 {
 	static const char *const headers[] = {"FIELD", "VALUE", "SOURCE", "CONFIDENCE"};
@@ -393,14 +435,21 @@ static int print_hardware(const host_detail *d)
 
 static int print_software(const host_detail *d)
 {
-	static const char *const headers[] = {"NAME", "VERSION", "VENDOR", "INSTALLED"};
+	static const char *const headers[] = {"NAME", "VERSION", "ARCH", "SIZE", "VENDOR",
+					      "INSTALLED"};
 	table t = {.headers = headers, .ncols = ARRAY_SIZE(headers)};
 	int r;
 
 	print_section("Software", d->nsoftware, true);
 	for (size_t i = 0; i < d->nsoftware; i++) {
 		const software_row *s = &d->software[i];
-		const char *row[] = {s->name, s->version, s->vendor, s->install_date};
+		char size[32];
+		const char *row[] = {s->name,
+				     s->version,
+				     s->arch,
+				     format_bytes(s->size_bytes, size, sizeof(size)),
+				     s->vendor,
+				     s->install_date};
 
 		if ((r = table_add(&t, row)) != 0) {
 			table_free(&t);
@@ -431,7 +480,7 @@ static int print_evidence(const host_detail *d)
 	return table_print(&t);
 }
 
-static int print_text(const scan_row *scan, const host_detail *d)
+static int print_text(const scan_row *scan, const host_detail *d, const host_history *h)
 {
 	char started[32];
 	char *address = clean_cell(d->host.address, SHOW_CELL_MAX);
@@ -443,10 +492,11 @@ static int print_text(const scan_row *scan, const host_detail *d)
 	       scan->status ? scan->status : "?",
 	       query_time_local(scan->started_at, started, sizeof(started)));
 	free(address);
-	if ((r = print_identity(d)) != 0 || (r = print_verdict(d)) != 0 ||
-	    (r = print_discovery(&d->host)) != 0 || (r = print_ports(&d->host)) != 0 ||
-	    (r = print_services(d)) != 0 || (r = print_hardware(d)) != 0 ||
-	    (r = print_software(d)) != 0 || (r = print_evidence(d)) != 0)
+	if ((r = print_identity(d)) != 0 || (r = print_history(h)) != 0 ||
+	    (r = print_verdict(d)) != 0 || (r = print_discovery(&d->host)) != 0 ||
+	    (r = print_ports(&d->host)) != 0 || (r = print_services(d)) != 0 ||
+	    (r = print_hardware(d)) != 0 || (r = print_software(d)) != 0 ||
+	    (r = print_evidence(d)) != 0)
 		return r;
 	return 0;
 }
@@ -465,6 +515,7 @@ int cmd_show(int argc, char **argv)
 	inventory_t *inv = NULL;
 	scan_row scan = {0};
 	host_detail detail = {0};
+	host_history history = {0};
 	uint64_t scan_id = 0;
 	int c, r;
 
@@ -505,12 +556,21 @@ int cmd_show(int argc, char **argv)
 		goto out;
 	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0 ||
 	    (r = query_host_detail(inv, (int64_t)scan_id, spec, &detail)) != 0 ||
-	    (r = query_scan(inv, detail.scan_id, &scan)) != 0)
+	    (r = query_scan(inv, detail.scan_id, &scan)) != 0 ||
+	    (r = query_host_history(inv, detail.host.host_id, SHOW_HISTORY_MAX, &history)) != 0)
 		goto out;
-	if (json)
-		r = cli_print_json(json_hosts_detail(&scan, &detail), "host document");
-	else
-		r = print_text(&scan, &detail);
+	if (json) {
+		json_t *doc = json_hosts_detail(&scan, &detail);
+
+		if (doc != NULL &&
+		    json_object_set_new(doc, "history", json_hosts_history(&history)) != 0) {
+			json_decref(doc);
+			doc = NULL;
+		}
+		r = cli_print_json(doc, "host document");
+	} else {
+		r = print_text(&scan, &detail, &history);
+	}
 	if (r != 0)
 		goto out;
 	if (fflush(stdout) != 0)
@@ -519,6 +579,7 @@ out:
 	if (r != 0)
 		cli_error("%s", nc_errmsg(r));
 	query_host_detail_free(&detail);
+	query_host_history_free(&history);
 	scan_row_clear(&scan);
 	inventory_close(inv);
 	return r == 0 ? NC_EXIT_OK : NC_EXIT_ERROR;

@@ -321,6 +321,10 @@ static json_t *software_object(const host_detail *d)
 		bad |= json_object_set_new(p, "version", jstr(s->version));
 		bad |= json_object_set_new(p, "vendor", jstr(s->vendor));
 		bad |= json_object_set_new(p, "install_date", jstr(s->install_date));
+		bad |= json_object_set_new(p, "arch", jstr(s->arch));
+		bad |= json_object_set_new(p, "size_bytes", s->size_bytes >= 0
+								 ? json_integer(s->size_bytes)
+								 : json_null());
 		bad |= json_object_set_new(p, "source", jstr(s->source));
 		bad |= json_array_append_new(list, checked(p, bad));
 	}
@@ -378,4 +382,47 @@ json_t *json_hosts_detail(const scan_row *scan, const host_detail *d)
 	bad |= json_object_set_new(doc, "software", software_object(d));
 	bad |= json_object_set_new(doc, "evidence", evidence_array(d));
 	return checked(doc, bad);
+}
+
+/* ---- `show --json` history ------------------------------------------------ */
+
+static json_t *id_or_null(int64_t id)
+{
+	return id > 0 ? json_integer(id) : json_null();
+}
+
+json_t *json_hosts_history(const host_history *h)
+{
+	json_t *o = json_object(), *changes = json_array();
+	int bad = 0;
+
+	if (o == NULL || changes == NULL) {
+		json_decref(o);
+		json_decref(changes);
+		return NULL;
+	}
+	for (size_t i = 0; i < h->nrows && bad == 0; i++) {
+		const host_history_row *r = &h->rows[i];
+		json_t *c = json_object();
+
+		if (c == NULL) {
+			bad = 1;
+			break;
+		}
+		bad |= json_object_set_new(c, "scan", id_or_null(r->scan_id));
+		bad |= json_object_set_new(c, "at", jtime(r->at));
+		bad |= json_object_set_new(c, "kind", jstr(r->kind));
+		bad |= json_object_set_new(c, "field", jstr(r->field));
+		bad |= json_object_set_new(c, "old", jstr(r->old_value));
+		bad |= json_object_set_new(c, "new", jstr(r->new_value));
+		bad |= json_array_append_new(changes, checked(c, bad));
+	}
+	bad |= json_object_set_new(o, "first_seen", jtime(h->first_seen));
+	bad |= json_object_set_new(o, "last_seen", jtime(h->last_seen));
+	bad |= json_object_set_new(o, "first_scan", id_or_null(h->first_scan));
+	bad |= json_object_set_new(o, "last_scan", id_or_null(h->last_scan));
+	bad |= json_object_set_new(o, "scans", json_integer(h->scans));
+	bad |= json_object_set_new(o, "changes", changes);
+	bad |= json_object_set_new(o, "truncated", json_boolean(h->truncated));
+	return checked(o, bad);
 }

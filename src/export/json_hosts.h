@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "inventory/facts_store.h"
+#include "inventory/identity.h"
 #include "inventory/query.h"
 
 /*
@@ -54,5 +55,14 @@ json_t *json_hosts_document(const scan_row *scan, const host_row *hosts, size_t 
  * Verdict fields and hardware kinds appear only when known.
  */
 json_t *json_hosts_detail(const scan_row *scan, const host_detail *d);
+
+/*
+ * The "history" member of `show --json`, the host across all scans:
+ *   {"first_seen", "last_seen" (ISO 8601 UTC or null), "first_scan"
+ *    (null when pruned), "last_scan", "scans" (how many saw it),
+ *    "changes": [{"scan", "at", "kind" ("change" | "event"), "field",
+ *                 "old", "new"}] newest first, "truncated"}.
+ */
+json_t *json_hosts_history(const host_history *h);
 
 #endif

@@ -66,6 +66,7 @@ static void software_free(software_fact *s)
 	free(s->version);
 	free(s->vendor);
 	free(s->install_date);
+	free(s->arch);
 }
 
 static void hardware_free(hardware_fact *hw)
@@ -293,6 +294,8 @@ int host_facts_add_software(host_facts *h, const software_fact *s)
 		.version = clean_or_null(s->version, &oom),
 		.vendor = clean_or_null(s->vendor, &oom),
 		.install_date = clean_or_null(s->install_date, &oom),
+		.arch = clean_or_null(s->arch, &oom),
+		.size_bytes = s->size_bytes > 0 ? s->size_bytes : 0,
 		.source = s->source,
 	};
 	int r = 0;

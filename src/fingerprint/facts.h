@@ -73,6 +73,8 @@ typedef struct {
 	char *version;      /* or NULL */
 	char *vendor;       /* or NULL */
 	char *install_date; /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS", or NULL */
+	char *arch;         /* as the package manager names it ("amd64", "x86_64"), or NULL */
+	int64_t size_bytes; /* installed size; 0 unknown */
 	uint8_t source;     /* fact_source */
 } software_fact;
 

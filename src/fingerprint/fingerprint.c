@@ -181,6 +181,7 @@ static void *run_ssh(void *arg)
 	sc.hostkeys = (ssh_hostkey_policy)s->cfg->ssh_hostkeys;
 	sc.hostkey_check = s->cfg->ssh_hostkey_check;
 	sc.hostkey_ctx = s->cfg->ssh_hostkey_ctx;
+	sc.hostkey_accept = s->cfg->ssh_hostkey_accept;
 	sc.command = "sh -s";
 	sc.sudo_command = "NETCENSUS_SUDO=1 sh -s";
 	sc.script = script;

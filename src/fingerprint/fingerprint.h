@@ -33,6 +33,9 @@ typedef struct {
 				 const char *fp, const uint8_t *key, size_t keylen, char *old_fp,
 				 size_t old_fp_size);
 	void *ssh_hostkey_ctx;
+	/* accept-new accepted an unknown key (NULL: the store learns nothing) */
+	void (*ssh_hostkey_accept)(void *ctx, uint32_t ip, uint16_t port, const char *key_type,
+				   const uint8_t *key, size_t keylen);
 	int ssh_parallel;            /* SSH sessions at once */
 	volatile sig_atomic_t *stop;
 	void (*notice)(const char *msg); /* one-line notices for the user */

@@ -304,8 +304,24 @@ static void row_users(struct pctx *c, const char *user)
 		snprintf(c->users + used, sizeof(c->users) - used, "%s%s", used ? "," : "", user);
 }
 
+/* A package size in bytes as the script prints it (digits, at most 2^53);
+ * 0 for anything else. */
+static int64_t parse_size(const char *s)
+{
+	int64_t v = 0;
+
+	if (empty(s))
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > (INT64_C(1) << 53) / 10)
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
 static void software(struct pctx *c, const char *name, const char *version, const char *vendor,
-		     const char *when, bool is_package)
+		     const char *when, const char *arch, const char *size, bool is_package)
 {
 	char date[32];
 	software_fact s = {0};
@@ -324,6 +340,8 @@ static void software(struct pctx *c, const char *name, const char *version, cons
 	s.version = empty(version) ? NULL : (char *)version;
 	s.vendor = empty(vendor) || eq(vendor, "(none)") ? NULL : (char *)vendor;
 	s.install_date = date[0] ? date : NULL;
+	s.arch = empty(arch) || eq(arch, "(none)") ? NULL : (char *)arch;
+	s.size_bytes = parse_size(size);
 	s.source = FACT_SRC_SSH;
 	r = host_facts_add_software(c->h, &s);
 	if (r == NC_ERR_TOOBIG) {
@@ -361,7 +379,7 @@ static void row_package(struct pctx *c, char **f, size_t nf)
 		snprintf(name, sizeof(name), "%s", f[0]);
 	else
 		snprintf(name, sizeof(name), "%s:%s", f[0], f[2]);
-	software(c, name, f[1], f[5], f[4], true);
+	software(c, name, f[1], f[5], f[4], f[2], f[3], true);
 }
 
 static void hardware(struct pctx *c, const hardware_fact *hw)
@@ -468,16 +486,16 @@ static void row(struct pctx *c, char *line)
 		row_package(c, f, nf);
 		break;
 	case SEC_APPS:
-		software(c, f[0], f[1], NULL, NULL, false);
+		software(c, f[0], f[1], NULL, NULL, NULL, NULL, false);
 		break;
 	case SEC_SNAPS:
-		software(c, f[0], f[1], "snap", NULL, false);
+		software(c, f[0], f[1], "snap", NULL, NULL, NULL, false);
 		break;
 	case SEC_FLATPAKS:
-		software(c, f[0], f[1], "flatpak", NULL, false);
+		software(c, f[0], f[1], "flatpak", NULL, NULL, NULL, false);
 		break;
 	case SEC_HOTFIXES:
-		software(c, f[0], NULL, "Microsoft", f[1], false);
+		software(c, f[0], NULL, "Microsoft", f[1], NULL, NULL, false);
 		break;
 	case SEC_LISTEN:
 		row_listen(c, f);

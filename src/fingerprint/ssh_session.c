@@ -345,6 +345,9 @@ changed:
 		if (verdict == SSH_HOSTKEY_UNKNOWN) {
 			res->hostkey_new = true;
 			sess_fact(st, "ssh.hostkey.status", "new");
+			if (cfg->hostkey_accept != NULL)
+				cfg->hostkey_accept(cfg->hostkey_ctx, st->h->ip, st->port, type,
+						    (const uint8_t *)key, keylen);
 		} else {
 			sess_fact(st, "ssh.hostkey.status", "known");
 		}

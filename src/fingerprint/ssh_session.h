@@ -73,6 +73,15 @@ typedef int (*ssh_hostkey_check_fn)(void *ctx, uint32_t ip, uint16_t port,
 				    const uint8_t *key, size_t keylen, char *old_fp,
 				    size_t old_fp_size);
 
+/*
+ * Called (from a worker thread) when the accept-new policy accepts a key
+ * the trust store did not know, once per host, before any authentication:
+ * the store may remember it (a known_hosts file appends a line, as
+ * OpenSSH's accept-new does). Must be thread-safe and not block long.
+ */
+typedef void (*ssh_hostkey_accept_fn)(void *ctx, uint32_t ip, uint16_t port,
+				      const char *key_type, const uint8_t *key, size_t keylen);
+
 /* Why a host's session ended; res->status. */
 typedef enum {
 	SSH_ST_OK = 0,          /* command ran, output (maybe truncated) is there */
@@ -95,6 +104,7 @@ typedef struct {
 	ssh_hostkey_policy hostkeys;
 	ssh_hostkey_check_fn hostkey_check; /* NULL: nothing is known (all UNKNOWN) */
 	void *hostkey_ctx;
+	ssh_hostkey_accept_fn hostkey_accept; /* NULL: the store learns nothing */
 
 	int connect_timeout_ms;  /* TCP connect; default 5000 */
 	int auth_timeout_ms;     /* banner + kex + host key + all auth; default 20000 */
@@ -221,10 +231,20 @@ size_t ssh_known_hosts_count(const ssh_known_hosts *kh);
 
 /*
  * An ssh_hostkey_check_fn over a loaded file: ctx is the ssh_known_hosts.
- * Read-only after loading, so safe from many threads.
+ * Safe from many threads (ssh_known_hosts_accept() may add to it).
  */
 int ssh_known_hosts_check(void *ctx, uint32_t ip, uint16_t port, const char *key_type,
 			  const char *fingerprint_sha256, const uint8_t *key, size_t keylen,
 			  char *old_fp, size_t old_fp_size);
+
+/*
+ * An ssh_hostkey_accept_fn: remember the key in memory and, for a file
+ * loaded with ssh_known_hosts_load(), append "ADDRESS TYPE BASE64" (or
+ * "[ADDRESS]:PORT ...") to it (created 0600 when missing), so the next
+ * run knows the key. A write failure is logged once; the key is still
+ * remembered for this run.
+ */
+void ssh_known_hosts_accept(void *ctx, uint32_t ip, uint16_t port, const char *key_type,
+			    const uint8_t *key, size_t keylen);
 
 #endif

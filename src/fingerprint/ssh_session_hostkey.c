@@ -26,6 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -33,6 +35,7 @@
 #include "util/compat.h"
 #include "util/err.h"
 #include "util/grow.h"
+#include "util/log.h"
 
 #define KH_MAX_FILE (64u * 1024 * 1024)
 #define KH_MAX_LINES 1000000
@@ -53,6 +56,9 @@ typedef struct {
 struct ssh_known_hosts {
 	kh_entry *v;
 	size_t n, cap;
+	pthread_mutex_t lock; /* accept adds while workers check */
+	char *path;	      /* where accepted keys are appended; NULL: nowhere */
+	bool write_failed;    /* said once */
 };
 
 static const char b64chars[] =
@@ -100,8 +106,9 @@ long ssh_base64_decode(const char *in, size_t inlen, uint8_t *out, size_t outsiz
 	return (long)o;
 }
 
-/* Unpadded base64, as OpenSSH prints fingerprints. */
-static int b64_encode_nopad(const uint8_t *in, size_t len, char *out, size_t outsize)
+/* Base64: unpadded as OpenSSH prints fingerprints, padded as known_hosts
+ * holds keys. */
+static int b64_encode(const uint8_t *in, size_t len, bool pad, char *out, size_t outsize)
 {
 	size_t o = 0, i;
 	uint32_t acc = 0;
@@ -122,6 +129,11 @@ static int b64_encode_nopad(const uint8_t *in, size_t len, char *out, size_t out
 			return NC_ERR_TOOBIG;
 		out[o++] = b64chars[(acc << (6 - bits)) & 63];
 	}
+	while (pad && o % 4 != 0) {
+		if (o + 1 >= outsize)
+			return NC_ERR_TOOBIG;
+		out[o++] = '=';
+	}
 	if (o >= outsize)
 		return NC_ERR_TOOBIG;
 	out[o] = '\0';
@@ -139,8 +151,8 @@ int ssh_fingerprint_sha256(const uint8_t *key, size_t keylen, char *out, size_t 
 	if (EVP_Digest(key, keylen, md, &mdlen, EVP_sha256(), NULL) != 1)
 		return NC_ERR_INTERNAL;
 	memcpy(out, prefix, sizeof(prefix));
-	return b64_encode_nopad(md, mdlen, out + sizeof(prefix) - 1,
-				outsize - (sizeof(prefix) - 1));
+	return b64_encode(md, mdlen, false, out + sizeof(prefix) - 1,
+			  outsize - (sizeof(prefix) - 1));
 }
 
 int ssh_key_type_name(const uint8_t *key, size_t keylen, char *out, size_t outsize)
@@ -334,6 +346,7 @@ int ssh_known_hosts_parse(const char *text, size_t len, ssh_known_hosts **out)
 	*out = NULL;
 	if ((kh = calloc(1, sizeof(*kh))) == NULL)
 		return NC_ERR_NOMEM;
+	pthread_mutex_init(&kh->lock, NULL);
 	while (i < len) {
 		const char *nl = memchr(text + i, '\n', len - i);
 		size_t ll = nl != NULL ? (size_t)(nl - (text + i)) : len - i;
@@ -367,8 +380,16 @@ int ssh_known_hosts_load(const char *path, ssh_known_hosts **out)
 
 	*out = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return ssh_known_hosts_parse("", 0, out);
+		if (errno == ENOENT) {
+			/* accepted keys will create it */
+			if ((r = ssh_known_hosts_parse("", 0, out)) == 0 &&
+			    ((*out)->path = strdup(path)) == NULL) {
+				ssh_known_hosts_free(*out);
+				*out = NULL;
+				r = NC_ERR_NOMEM;
+			}
+			return r;
+		}
 		return nc_fail(NC_ERR_IO, "%s: %s", path, strerror(errno));
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -394,6 +415,11 @@ int ssh_known_hosts_load(const char *path, ssh_known_hosts **out)
 		len += (size_t)n;
 	}
 	r = ssh_known_hosts_parse(buf, len, out);
+	if (r == 0 && ((*out)->path = strdup(path)) == NULL) {
+		ssh_known_hosts_free(*out);
+		*out = NULL;
+		r = NC_ERR_NOMEM;
+	}
 out:
 	free(buf);
 	close(fd);
@@ -407,12 +433,25 @@ void ssh_known_hosts_free(ssh_known_hosts *kh)
 	for (size_t i = 0; i < kh->n; i++)
 		entry_free(&kh->v[i]);
 	free(kh->v);
+	free(kh->path);
+	pthread_mutex_destroy(&kh->lock);
 	free(kh);
 }
 
 size_t ssh_known_hosts_count(const ssh_known_hosts *kh)
 {
 	return kh != NULL ? kh->n : 0;
+}
+
+/* The host field OpenSSH writes for an address and port. */
+static void kh_host_name(uint32_t ip, uint16_t port, char *host, size_t size)
+{
+	if (port == 22 || port == 0)
+		snprintf(host, size, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
+			 ip & 255);
+	else
+		snprintf(host, size, "[%u.%u.%u.%u]:%u", ip >> 24, (ip >> 16) & 255,
+			 (ip >> 8) & 255, ip & 255, port);
 }
 
 static bool entry_matches_host(const kh_entry *e, const char *host)
@@ -424,16 +463,13 @@ int ssh_known_hosts_check(void *ctx, uint32_t ip, uint16_t port, const char *key
 			  const char *fingerprint_sha256, const uint8_t *key, size_t keylen,
 			  char *old_fp, size_t old_fp_size)
 {
-	const ssh_known_hosts *kh = ctx;
+	ssh_known_hosts *kh = ctx;
 	char host[64];
 	bool match = false, other = false, revoked = false;
 
-	if (port == 22 || port == 0)
-		snprintf(host, sizeof(host), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
-			 (ip >> 8) & 255, ip & 255);
-	else
-		snprintf(host, sizeof(host), "[%u.%u.%u.%u]:%u", ip >> 24, (ip >> 16) & 255,
-			 (ip >> 8) & 255, ip & 255, port);
+	kh_host_name(ip, port, host, sizeof(host));
+	if (kh != NULL)
+		pthread_mutex_lock(&kh->lock);
 	for (size_t i = 0; kh != NULL && i < kh->n; i++) {
 		const kh_entry *e = &kh->v[i];
 		bool same = e->keylen == keylen && memcmp(e->key, key, keylen) == 0;
@@ -455,6 +491,8 @@ int ssh_known_hosts_check(void *ctx, uint32_t ip, uint16_t port, const char *key
 		}
 	}
 	(void)fingerprint_sha256;
+	if (kh != NULL)
+		pthread_mutex_unlock(&kh->lock);
 	if (revoked) {
 		if (old_fp != NULL && old_fp_size > 0)
 			snprintf(old_fp, old_fp_size, "revoked");
@@ -465,4 +503,55 @@ int ssh_known_hosts_check(void *ctx, uint32_t ip, uint16_t port, const char *key
 	if (other)
 		return SSH_HOSTKEY_CHANGED;
 	return SSH_HOSTKEY_UNKNOWN;
+}
+
+void ssh_known_hosts_accept(void *ctx, uint32_t ip, uint16_t port, const char *key_type,
+			    const uint8_t *key, size_t keylen)
+{
+	ssh_known_hosts *kh = ctx;
+	char host[64], *line = NULL;
+	size_t b64size = (keylen + 2) / 3 * 4 + 1, linesize;
+	kh_entry e;
+	int fd, n;
+
+	if (kh == NULL || keylen == 0 || keylen > KH_MAX_KEY)
+		return;
+	memset(&e, 0, sizeof(e));
+	kh_host_name(ip, port, host, sizeof(host));
+	linesize = strlen(host) + strlen(key_type) + b64size + 3;
+	if ((e.patterns = strdup(host)) == NULL || (e.key = malloc(keylen)) == NULL ||
+	    (line = malloc(linesize)) == NULL)
+		goto out;
+	memcpy(e.key, key, keylen);
+	e.keylen = keylen;
+	snprintf(e.type, sizeof(e.type), "%s", key_type);
+	n = snprintf(line, linesize, "%s %s ", host, key_type);
+	if (n < 0 || (size_t)n >= linesize ||
+	    b64_encode(key, keylen, true, line + n, linesize - (size_t)n) != 0)
+		goto out;
+	n += (int)strlen(line + n);
+	line[n++] = '\n';
+
+	pthread_mutex_lock(&kh->lock);
+	if (nc_grow(&kh->v, &kh->cap, kh->n + 1, sizeof(*kh->v), 16) == 0) {
+		kh->v[kh->n++] = e;
+		memset(&e, 0, sizeof(e));
+	}
+	if (kh->path != NULL) {
+		/* one write() of a whole line with O_APPEND: lines of concurrent
+		 * writers (or an ssh client) never interleave */
+		fd = open(kh->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0 || write(fd, line, (size_t)n) != n) {
+			if (!kh->write_failed)
+				log_warn("cannot add accepted host keys to %s: %s", kh->path,
+					 strerror(errno));
+			kh->write_failed = true;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	pthread_mutex_unlock(&kh->lock);
+out:
+	free(line);
+	entry_free(&e);
 }

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "inventory/db.h"
+#include "inventory/identity.h"
 #include "inventory/query.h"
 #include "util/compat.h"
 #include "util/err.h"
@@ -41,6 +42,7 @@ struct inventory {
 	char *lock_path;
 	int lock_fd; /* -1 while the writer lock is not held */
 	bool writable;
+	int schema_version; /* as found (read-only) or after migrating */
 };
 
 static const char *const migrations[] = {
@@ -164,6 +166,51 @@ static const char *const migrations[] = {
     "CREATE INDEX hardware_host ON hardware(scan_id, host_id);"
     "CREATE VIEW snmp_facts AS"
     "  SELECT scan_id, host_id, key, value, confidence FROM facts WHERE source = 'snmp';",
+
+    /* 2 -> 3: host identity (identity.h).  host_keys holds every identity
+     * key a host has shown (MAC, DMI UUID/serial, SSH host key, SMB name,
+     * SNMP engine id, hostname) with the scans that saw it first and last;
+     * a value may belong to several hosts (a virtual MAC reused, a cloned
+     * name).  host_changes is the per-field change log, events what a scan
+     * flagged on a host (a changed SSH host key).  Existing hosts get their
+     * keys in the same transaction (identity_backfill()). */
+    "CREATE TABLE host_keys ("
+    "  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  first_scan INTEGER,"
+    "  last_scan INTEGER,"
+    "  PRIMARY KEY (kind, value, host_id)"
+    ");"
+    "CREATE INDEX host_keys_host ON host_keys(host_id, kind);"
+    "CREATE TABLE host_changes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,"
+    "  scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,"
+    "  field TEXT NOT NULL,"
+    "  old_value TEXT,"
+    "  new_value TEXT"
+    ");"
+    "CREATE INDEX host_changes_host ON host_changes(host_id, scan_id);"
+    "CREATE INDEX host_changes_scan ON host_changes(scan_id);"
+    "CREATE TABLE events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  scan_id INTEGER REFERENCES scans(id) ON DELETE CASCADE,"
+    "  host_id INTEGER REFERENCES hosts(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL,"
+    "  detail TEXT,"
+    "  at REAL"
+    ");"
+    "CREATE INDEX events_scan ON events(scan_id);"
+    "CREATE INDEX events_host ON events(host_id);"
+    "CREATE INDEX hosts_first_scan ON hosts(first_scan);"
+    "CREATE INDEX hosts_last_scan ON hosts(last_scan);",
+
+    /* 3 -> 4: a package's architecture and installed size, as the package
+     * manager reports them (dpkg Installed-Size, rpm SIZE, apk I:, pacman
+     * %SIZE%, Windows EstimatedSize). */
+    "ALTER TABLE software ADD COLUMN arch TEXT;"
+    "ALTER TABLE software ADD COLUMN size_bytes INTEGER;",
 };
 _Static_assert(ARRAY_SIZE(migrations) == INVENTORY_SCHEMA_VERSION,
 	       "INVENTORY_SCHEMA_VERSION must equal the number of migrations");
@@ -216,7 +263,12 @@ static int migrate(inventory_t *inv)
 		return r;
 	if (version > INVENTORY_SCHEMA_VERSION)
 		return refuse_newer(inv, version);
+	inv->schema_version = version;
 	if (version == INVENTORY_SCHEMA_VERSION)
+		return 0;
+	/* A reader does not migrate; what it needs of a slightly older schema
+	 * is there (inventory_schema_version() tells what is missing). */
+	if (!inv->writable && version >= INVENTORY_READABLE_VERSION)
 		return 0;
 	if (!inv->writable) {
 		if (version == 0)
@@ -241,6 +293,9 @@ static int migrate(inventory_t *inv)
 	for (int v = version; v < INVENTORY_SCHEMA_VERSION; v++)
 		if ((r = inventory_exec(inv, migrations[v], "migrating the schema")) != 0)
 			goto out;
+	/* Schema 3 keeps identity keys: give the hosts already there theirs. */
+	if (version >= 1 && version < 3 && (r = identity_backfill(inv)) != 0)
+		goto out;
 	/* PRAGMA takes no parameters; the value is our own constant. */
 	snprintf(set_version, sizeof(set_version), "PRAGMA user_version = %d",
 		 INVENTORY_SCHEMA_VERSION);
@@ -249,6 +304,7 @@ static int migrate(inventory_t *inv)
 	if ((r = inventory_exec(inv, "COMMIT", "committing the schema migration")) != 0)
 		goto out;
 	in_txn = false;
+	inv->schema_version = INVENTORY_SCHEMA_VERSION;
 	r = 0;
 out:
 	if (in_txn)
@@ -379,4 +435,9 @@ sqlite3 *inventory_sqlite(inventory_t *inv)
 const char *inventory_path(const inventory_t *inv)
 {
 	return inv->path;
+}
+
+int inventory_schema_version(const inventory_t *inv)
+{
+	return inv->schema_version;
 }

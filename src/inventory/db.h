@@ -3,7 +3,9 @@
  *
  * SQLite in WAL mode with a busy timeout; the schema version lives in
  * PRAGMA user_version and inventory_open() migrates older databases forward
- * inside a transaction (and refuses NC_ERR_SCHEMA for newer ones).  All SQL
+ * inside a transaction (and refuses NC_ERR_SCHEMA for newer ones).  A
+ * read-only open never migrates: it accepts INVENTORY_READABLE_VERSION and
+ * later, and refuses older schemas with a hint to run a scan.  All SQL
  * goes through prepared statements.
  *
  * One scan writes at a time: inventory_begin_scan() (store.h) takes an
@@ -17,7 +19,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define INVENTORY_SCHEMA_VERSION 2
+#define INVENTORY_SCHEMA_VERSION 4
+/* The oldest schema a read-only open accepts without migrating: readers
+ * check inventory_schema_version() before using tables added since. */
+#define INVENTORY_READABLE_VERSION 2
 
 typedef struct inventory inventory_t;
 
@@ -35,6 +40,9 @@ void inventory_close(inventory_t *inv);
 /* The underlying handle, for store.c/query.c only. */
 sqlite3 *inventory_sqlite(inventory_t *inv);
 const char *inventory_path(const inventory_t *inv);
+/* The schema version of the open database (INVENTORY_SCHEMA_VERSION unless
+ * a read-only open found an older, still readable one). */
+int inventory_schema_version(const inventory_t *inv);
 
 /*
  * Internal to src/inventory: db.c defines these for store.c, facts_store.c

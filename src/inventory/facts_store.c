@@ -67,7 +67,8 @@ static const char *const write_sql[] = {
 			  " product, version, info, banner, source)"
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [WS_INSERT_SOFTWARE] = "INSERT INTO software (scan_id, host_id, name, version, vendor,"
-			   " install_date, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			   " install_date, source, arch, size_bytes)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [WS_INSERT_HARDWARE] = "INSERT INTO hardware (scan_id, host_id, kind, name, vendor, model,"
 			   " serial, firmware, extra, size_bytes, used_bytes, source)"
 			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -241,6 +242,11 @@ static int store_software(inventory_t *inv, sqlite3_stmt *q, int64_t scan_id, in
 		bind_text_or_null(q, 5, s->vendor);
 		bind_text_or_null(q, 6, s->install_date);
 		sqlite3_bind_text(q, 7, source_text(s->source), -1, SQLITE_STATIC);
+		bind_text_or_null(q, 8, s->arch);
+		if (s->size_bytes > 0)
+			sqlite3_bind_int64(q, 9, s->size_bytes);
+		else
+			sqlite3_bind_null(q, 9);
 		if ((r = step_done(inv, q, "recording software")) != 0)
 			return r;
 	}
@@ -591,11 +597,13 @@ static void clear_service(void *row)
 static int read_software(sqlite3_stmt *st, void *row)
 {
 	software_row *s = row;
-	char **const fields[] = {&s->name, &s->version, &s->vendor, &s->install_date, &s->source};
+	char **const fields[] = {&s->name,   &s->version, &s->vendor,
+				 &s->install_date, &s->source, &s->arch};
 	int r;
 
 	if ((r = read_texts(st, 0, fields, ARRAY_SIZE(fields))) != 0)
 		return r;
+	s->size_bytes = query_column_int(st, 6, -1);
 	if (s->name == NULL && (s->name = strdup("?")) == NULL)
 		return nc_fail(NC_ERR_NOMEM, "out of memory reading software");
 	return 0;
@@ -610,6 +618,7 @@ static void clear_software(void *row)
 	free(s->vendor);
 	free(s->install_date);
 	free(s->source);
+	free(s->arch);
 }
 
 static int read_hardware(sqlite3_stmt *st, void *row)
@@ -691,9 +700,16 @@ int query_host_detail(inventory_t *inv, int64_t scan_id, const char *host_spec, 
 	static const char services_sql[] =
 	    "SELECT proto, port, name, product, version, info, banner, source FROM services"
 	    " WHERE scan_id = ?1 AND host_id = ?2 ORDER BY proto, port";
-	static const char software_sql[] =
-	    "SELECT name, version, vendor, install_date, source FROM software"
-	    " WHERE scan_id = ?1 AND host_id = ?2 ORDER BY name COLLATE NOCASE, version, rowid";
+	/* schema 4 added arch and size_bytes; an older database opened
+	 * read-only has neither */
+	const char *software_sql =
+	    inventory_schema_version(inv) >= 4
+		? "SELECT name, version, vendor, install_date, source, arch, size_bytes"
+		  " FROM software WHERE scan_id = ?1 AND host_id = ?2"
+		  " ORDER BY name COLLATE NOCASE, version, rowid"
+		: "SELECT name, version, vendor, install_date, source, NULL, NULL"
+		  " FROM software WHERE scan_id = ?1 AND host_id = ?2"
+		  " ORDER BY name COLLATE NOCASE, version, rowid";
 	static const char hardware_sql[] =
 	    "SELECT kind, name, vendor, model, serial, firmware, extra, size_bytes, used_bytes,"
 	    " source FROM hardware WHERE scan_id = ?1 AND host_id = ?2"

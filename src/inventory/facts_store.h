@@ -65,6 +65,8 @@ typedef struct {
 	char *name;			       /* never NULL */
 	char *version, *vendor, *install_date; /* each may be NULL */
 	char *source;
+	char *arch;	    /* NULL unknown */
+	int64_t size_bytes; /* -1 unknown */
 } software_row;
 
 typedef struct {

@@ -20,6 +20,12 @@
  *   4. else a new host.
  * A host is observed at most once per scan, so candidates already taken by
  * this scan are skipped.
+ *
+ * That id is provisional: inventory_finish_scan() runs identity.h's
+ * resolution over the whole scan once its facts are in (SSH host key, DMI
+ * UUID/serial, SMB name, SNMP engine id outrank MAC and address), moving an
+ * observation to another host when the stronger keys say so.  A scan whose
+ * process died is resolved when the next scan closes it as interrupted.
  */
 
 #include <netinet/in.h>
@@ -27,10 +33,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "inventory/identity.h"
+#include "inventory/prune.h"
 #include "inventory/query.h"
 #include "inventory/store.h"
 #include "util/compat.h"
 #include "util/err.h"
+#include "util/log.h"
 #include "util/parse.h"
 #include "util/timeutil.h"
 
@@ -314,6 +323,32 @@ out:
 	return r;
 }
 
+/*
+ * Identity resolution (identity.c) drops provisional hosts.  With foreign
+ * keys enforced, SQLite would look for rows still pointing at each one in
+ * every table without an index on host_id (ports, services, facts,
+ * verdicts, software, hardware): a full scan of each per host dropped.
+ * identity.c moves and deletes those rows itself, so the enforcement is off
+ * for that transaction when the schema holds no reference it does not
+ * handle (inventory_check_references()).  Only outside a transaction.
+ */
+static bool foreign_keys_off(inventory_t *inv)
+{
+	if (inventory_check_references(inv) != 0) {
+		log_debug("%s; foreign keys stay enforced", nc_errmsg(NC_ERR_INTERNAL));
+		nc_clear_error();
+		return false;
+	}
+	return sqlite3_exec(inventory_sqlite(inv), "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) ==
+	       SQLITE_OK;
+}
+
+static void foreign_keys_on(inventory_t *inv, bool off)
+{
+	if (off)
+		sqlite3_exec(inventory_sqlite(inv), "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+}
+
 /* NC_ERR_BUSY with a detail saying which scan holds the database. */
 static int refuse_busy(inventory_t *inv)
 {
@@ -350,23 +385,49 @@ int inventory_begin_scan(inventory_t *inv, const scan_meta *meta, int64_t *scan_
 	static const char insert_sql[] =
 	    "INSERT INTO scans (started_at, status, targets, target_count, command, pid)"
 	    " VALUES (?1, 'running', ?2, ?3, ?4, ?5)";
+	static const char running_sql[] = "SELECT id FROM scans WHERE status = 'running'";
 	sqlite3 *db = inventory_sqlite(inv);
-	sqlite3_stmt *stale = NULL, *insert = NULL;
-	bool in_txn = false;
-	int r = NC_ERR_INTERNAL;
+	sqlite3_stmt *stale = NULL, *insert = NULL, *running = NULL;
+	bool in_txn = false, fk_off = false;
+	int rc, r = NC_ERR_INTERNAL;
 
 	*scan_id_out = 0;
 	if ((r = inventory_lock(inv, meta->lock_wait)) != 0)
 		return r == NC_ERR_BUSY ? refuse_busy(inv) : r;
 
 	if (sqlite3_prepare_v2(db, stale_sql, -1, &stale, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, insert_sql, -1, &insert, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(db, insert_sql, -1, &insert, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, running_sql, -1, &running, NULL) != SQLITE_OK) {
 		r = inventory_fail(inv, "preparing to start a scan");
 		goto out;
 	}
+	fk_off = foreign_keys_off(inv);
 	if ((r = inventory_exec(inv, "BEGIN IMMEDIATE", "starting a scan")) != 0)
 		goto out;
 	in_txn = true;
+	/* What a dead scan recorded keeps its observations: give them their
+	 * hosts as its own finish would have. */
+	while ((rc = sqlite3_step(running)) == SQLITE_ROW) {
+		int64_t dead = sqlite3_column_int64(running, 0);
+		int ir;
+
+		/* a failure here must not keep every later scan from starting */
+		if ((r = inventory_exec(inv, "SAVEPOINT identity", "resolving identities")) != 0)
+			goto out;
+		if ((ir = identity_resolve_scan(inv, dead)) != 0) {
+			log_warn("scan %lld: %s", (long long)dead, nc_errmsg(ir));
+			if ((r = inventory_exec(inv, "ROLLBACK TO identity",
+						"resolving identities")) != 0)
+				goto out;
+		}
+		if ((r = inventory_exec(inv, "RELEASE identity", "resolving identities")) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		r = inventory_fail(inv, "reading stale scans");
+		goto out;
+	}
+	sqlite3_reset(running);
 	/* We hold the lock, so whoever left these "running" is gone. */
 	sqlite3_bind_text(stale, 1, "process ended without finishing the scan", -1, SQLITE_STATIC);
 	if ((r = step_done(inv, stale, "closing stale scans")) != 0)
@@ -387,8 +448,10 @@ int inventory_begin_scan(inventory_t *inv, const scan_meta *meta, int64_t *scan_
 out:
 	if (in_txn)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	foreign_keys_on(inv, fk_off);
 	sqlite3_finalize(stale);
 	sqlite3_finalize(insert);
+	sqlite3_finalize(running);
 	if (r != 0) {
 		*scan_id_out = 0;
 		inventory_unlock(inv);
@@ -406,8 +469,8 @@ int inventory_finish_scan(inventory_t *inv, int64_t scan_id, const char *status,
 	    " WHERE id = ?7";
 	sqlite3 *db = inventory_sqlite(inv);
 	sqlite3_stmt *q = NULL;
-	bool known = false;
-	int r = NC_ERR_INTERNAL;
+	bool known = false, in_txn = false, fk_off = false;
+	int identity_r = 0, r = NC_ERR_INTERNAL;
 
 	for (size_t i = 0; i < ARRAY_SIZE(scan_statuses); i++)
 		known |= status != NULL && strcmp(status, scan_statuses[i]) == 0;
@@ -420,6 +483,22 @@ int inventory_finish_scan(inventory_t *inv, int64_t scan_id, const char *status,
 		r = inventory_fail(inv, "preparing to finish the scan");
 		goto out;
 	}
+	fk_off = foreign_keys_off(inv);
+	if ((r = inventory_exec(inv, "BEGIN IMMEDIATE", "finishing the scan")) != 0)
+		goto out;
+	in_txn = true;
+	/* Identity once everything the scan learned is in (identity.h). If
+	 * that fails the scan is still closed, its hosts left provisional, and
+	 * the error returned. */
+	if ((r = inventory_exec(inv, "SAVEPOINT identity", "resolving identities")) != 0)
+		goto out;
+	if ((identity_r = identity_resolve_scan(inv, scan_id)) != 0) {
+		log_warn("%s", nc_errmsg(identity_r));
+		if ((r = inventory_exec(inv, "ROLLBACK TO identity", "resolving identities")) != 0)
+			goto out;
+	}
+	if ((r = inventory_exec(inv, "RELEASE identity", "resolving identities")) != 0)
+		goto out;
 	sqlite3_bind_text(q, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_double(q, 2, time_wall());
 	if (stats != NULL) {
@@ -436,8 +515,14 @@ int inventory_finish_scan(inventory_t *inv, int64_t scan_id, const char *status,
 			    (long long)scan_id);
 		goto out;
 	}
-	r = 0;
+	if ((r = inventory_exec(inv, "COMMIT", "committing the finished scan")) != 0)
+		goto out;
+	in_txn = false;
+	r = identity_r;
 out:
+	if (in_txn)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	foreign_keys_on(inv, fk_off);
 	sqlite3_finalize(q);
 	/* The scan is over either way; a row left "running" is closed as
 	 * interrupted by the next scan. */

@@ -7,9 +7,11 @@
  *   inventory_finish_scan()  status "complete" | "interrupted" | "failed",
  *                            statistics, finish time; releases the lock
  *
- * Host identity: a host is matched by MAC when the observation has one, else
- * by address (among hosts without a MAC); first_seen/last_seen are kept on
- * the host, everything a scan saw is kept per scan.
+ * Host identity: record_results gives each observation a provisional host
+ * (by MAC when the observation has one, else by address among hosts without
+ * a MAC); finish_scan resolves the scan's observations with every key the
+ * scan learned (identity.h) and keeps first_seen/last_seen on the host.
+ * Everything a scan saw is kept per scan.
  */
 #ifndef NC_INVENTORY_STORE_H
 #define NC_INVENTORY_STORE_H

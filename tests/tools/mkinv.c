@@ -5,6 +5,7 @@
  * the real writer, for tests and benchmarks.
  *
  *   mkinv --db FILE SPEC...        SPEC: a file, or "-" for stdin
+ *   mkinv --db FILE --synth HOSTS ...   a synthetic fleet (mkinv_synth.c)
  *
  * Every SPEC is read and checked completely before anything is written, so
  * a bad line leaves the database exactly as it was: the message is
@@ -874,6 +875,8 @@ static int spec_write(spec_scan *sc, const char *db_path)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: mkinv --db FILE SPEC...        (SPEC: a file, or - for stdin)\n"
+		   "       mkinv --db FILE --synth HOSTS [--packages N] [--seed S] [--scans K]\n"
+		   "             [--churn PCT]\n"
 		   "Writes fixture scans into an inventory through the real writer; the\n"
 		   "SPEC format is described in tests/tools/README.\n");
 }
@@ -901,6 +904,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return MKINV_EXIT_USAGE;
 	}
+	if (i < argc && strcmp(argv[i], "--synth") == 0)
+		return mkinv_synth_main(db, argc - i, argv + i);
 	if (i == argc || (argv[i][0] == '-' && argv[i][1] != '\0')) {
 		usage(stderr);
 		return MKINV_EXIT_USAGE;

@@ -53,4 +53,10 @@ typedef int (*mkinv_batch_fn)(void *ctx, host_facts *const **hosts, size_t *n);
 int mkinv_write_scan(const char *db_path, const mkinv_scan *scan, results_t *res,
 		     mkinv_batch_fn next_batch, void *ctx, int64_t *scan_id);
 
+/*
+ * `mkinv --db FILE --synth ...`: argv[0] is "--synth"; see mkinv_synth.c.
+ * Returns an exit code.
+ */
+int mkinv_synth_main(const char *db_path, int argc, char **argv);
+
 #endif

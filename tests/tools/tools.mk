@@ -3,7 +3,8 @@
 # it is built by `make` so tests and bench/ can run
 # $NC_BUILDDIR/tests/tools/mkinv. See tests/tools/README.
 noinst_PROGRAMS += tests/tools/mkinv
-tests_tools_mkinv_SOURCES = tests/tools/mkinv.c tests/tools/mkinv_write.c tests/tools/mkinv.h
+tests_tools_mkinv_SOURCES = tests/tools/mkinv.c tests/tools/mkinv_write.c \
+	tests/tools/mkinv_synth.c tests/tools/mkinv.h
 tests_tools_mkinv_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_tools_mkinv_LDADD = libnetcensus.a $(DEP_LIBS)
 EXTRA_DIST += tests/tools/README

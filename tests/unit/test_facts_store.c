@@ -291,8 +291,8 @@ static void test_migrate_v1_to_v2(void **state)
 	assert_int_equal(sql_int("PRAGMA user_version"), 1);
 
 	inv = open_write();
-	assert_int_equal(sql_int("PRAGMA user_version"), 2);
-	assert_int_equal(INVENTORY_SCHEMA_VERSION, 2);
+	assert_int_equal(sql_int("PRAGMA user_version"), 4);
+	assert_int_equal(INVENTORY_SCHEMA_VERSION, 4);
 	assert_string_equal(sql_rows("SELECT type, name FROM sqlite_master WHERE name IN"
 				     " ('services', 'facts', 'verdicts', 'software', 'hardware',"
 				     " 'snmp_facts', 'facts_host') ORDER BY name"),

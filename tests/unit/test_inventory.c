@@ -171,8 +171,8 @@ static void test_schema_created(void **state)
 	inventory_t *inv = open_write();
 
 	inventory_close(inv);
-	assert_int_equal(sql_int("PRAGMA user_version", 0), 2);
-	assert_int_equal(INVENTORY_SCHEMA_VERSION, 2);
+	assert_int_equal(sql_int("PRAGMA user_version", 0), 4);
+	assert_int_equal(INVENTORY_SCHEMA_VERSION, 4);
 	assert_int_equal(
 	    sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name"
 		    " IN ('scans', 'hosts', 'host_scans', 'ports', 'services', 'facts',"

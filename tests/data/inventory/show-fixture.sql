@@ -1,4 +1,4 @@
--- show-fixture.sql — a small inventory at schema version 2, for
+-- show-fixture.sql — a small inventory at schema version 4, for
 -- tests/cli/show.test (`netcensus show` and `hosts` read it; nothing here
 -- needs a scan).  Build it with: sqlite3 DB < show-fixture.sql
 --
@@ -9,7 +9,11 @@
 -- printer prn01 and a bare host; scan 3 is still running and must be
 -- ignored by default.  Times are fixed (1700000000 = 2023-11-14T22:13:20Z).
 -- A sysLocation carries an ESC sequence and a C1 CSI: `show` must print
--- them as '?'.  Addresses are from 198.18.0.0/15.
+-- them as '?'.  Addresses are from 198.18.0.0/15.  Schema 3 adds the
+-- identity keys and the change log: web01's OS changed between scans 1
+-- and 2; schema 4 adds the software arch and size columns.
+-- tests/unit/test_identity.c turns this back into a schema 2
+-- database (dropping the schema 3 tables) to test the migration.
 
 PRAGMA foreign_keys = ON;
 BEGIN;
@@ -108,7 +112,9 @@ CREATE TABLE software (
   version TEXT,
   vendor TEXT,
   install_date TEXT,
-  source TEXT
+  source TEXT,
+  arch TEXT,
+  size_bytes INTEGER
 );
 CREATE INDEX software_host ON software(scan_id, host_id);
 CREATE TABLE hardware (
@@ -128,7 +134,38 @@ CREATE TABLE hardware (
 CREATE INDEX hardware_host ON hardware(scan_id, host_id);
 CREATE VIEW snmp_facts AS
   SELECT scan_id, host_id, key, value, confidence FROM facts WHERE source = 'snmp';
-PRAGMA user_version = 2;
+CREATE TABLE host_keys (
+  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  first_scan INTEGER,
+  last_scan INTEGER,
+  PRIMARY KEY (kind, value, host_id)
+);
+CREATE INDEX host_keys_host ON host_keys(host_id, kind);
+CREATE TABLE host_changes (
+  id INTEGER PRIMARY KEY,
+  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+  scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+  field TEXT NOT NULL,
+  old_value TEXT,
+  new_value TEXT
+);
+CREATE INDEX host_changes_host ON host_changes(host_id, scan_id);
+CREATE INDEX host_changes_scan ON host_changes(scan_id);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER REFERENCES scans(id) ON DELETE CASCADE,
+  host_id INTEGER REFERENCES hosts(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  detail TEXT,
+  at REAL
+);
+CREATE INDEX events_scan ON events(scan_id);
+CREATE INDEX events_host ON events(host_id);
+CREATE INDEX hosts_first_scan ON hosts(first_scan);
+CREATE INDEX hosts_last_scan ON hosts(last_scan);
+PRAGMA user_version = 4;
 
 INSERT INTO scans (id, started_at, finished_at, status, targets, target_count, command, pid,
                    hosts_up, packets_sent, replies, unprivileged, note) VALUES
@@ -227,5 +264,15 @@ INSERT INTO hardware (scan_id, host_id, kind, name, vendor, model, serial, firmw
    NULL, NULL, 'snmp'),
   (2, 2, 'printer', 'HP LaserJet M404dn', 'HP', 'M404dn', 'PHBQ123456', '002.2310A', NULL,
    NULL, NULL, 'snmp');
+
+-- identity (schema 3): the keys the writer recorded, and the change log
+INSERT INTO host_keys (host_id, kind, value, first_scan, last_scan) VALUES
+  (1, 'mac', '00:50:56:12:01:0a', 1, 3),
+  (1, 'hostname', 'web01', 1, 2),
+  (2, 'mac', '02:00:c6:12:01:14', 2, 2),
+  (2, 'hostname', 'prn01', 2, 2);
+
+INSERT INTO host_changes (host_id, scan_id, field, old_value, new_value) VALUES
+  (1, 2, 'os.name', 'Ubuntu 20.04.6 LTS', 'Ubuntu');
 
 COMMIT;
