@@ -305,7 +305,7 @@ typedef struct {
 } dport;
 
 typedef struct {
-	char *name, *version;
+	char *name, *arch, *version;
 } dsoft;
 
 typedef struct {
@@ -344,7 +344,7 @@ static void hostdata_clear(hostdata *h)
 	}
 	free(h->ports);
 	for (size_t i = 0; i < h->nsw; i++)
-		free(h->sw[i].name), free(h->sw[i].version);
+		free(h->sw[i].name), free(h->sw[i].arch), free(h->sw[i].version);
 	free(h->sw);
 	for (size_t i = 0; i < h->nhw; i++) {
 		dhw *w = &h->hw[i];
@@ -374,7 +374,7 @@ static const char *const table_sql[T__COUNT] = {
     [T_FACTS] = "SELECT host_id, key, value FROM facts WHERE scan_id = ?1"
 		" AND key IN ('ssh.hostkey.type', 'ssh.hostkey.sha256', 'os.uptime',"
 		" 'snmp.sysUpTime') ORDER BY host_id",
-    [T_SOFTWARE] = "SELECT host_id, name, version FROM software WHERE scan_id = ?1"
+    [T_SOFTWARE] = "SELECT host_id, name, version, arch FROM software WHERE scan_id = ?1"
 		   " ORDER BY host_id",
     [T_HARDWARE] = "SELECT host_id, kind, name, vendor, model, serial, firmware, extra,"
 		   " size_bytes FROM hardware WHERE scan_id = ?1 ORDER BY host_id",
@@ -520,7 +520,8 @@ static int read_row(int t, sqlite3_stmt *st, hostdata *h)
 			return nomem();
 		s = &h->sw[h->nsw++];
 		memset(s, 0, sizeof(*s));
-		if ((r = col_text(st, 1, &s->name)) != 0 || (r = col_text(st, 2, &s->version)) != 0)
+		if ((r = col_text(st, 1, &s->name)) != 0 || (r = col_text(st, 2, &s->version)) != 0 ||
+		    (r = col_text(st, 3, &s->arch)) != 0)
 			return r;
 		return 0;
 	}
@@ -551,9 +552,11 @@ static int nullcmp(const char *a, const char *b)
 static int soft_cmp(const void *pa, const void *pb)
 {
 	const dsoft *a = pa, *b = pb;
-	int c = nullcmp(a->name, b->name);
+	int c;
 
-	return c != 0 ? c : nullcmp(a->version, b->version);
+	if ((c = nullcmp(a->name, b->name)) != 0 || (c = nullcmp(a->arch, b->arch)) != 0)
+		return c;
+	return nullcmp(a->version, b->version);
 }
 
 static int hw_cmp(const void *pa, const void *pb)
@@ -907,7 +910,8 @@ static int compare_hardware(changeset *cs, const hostdata *o, const hostdata *n)
 /* One package name's versions on both sides, after the versions present on
  * both were set aside: one each is an upgrade or downgrade, anything else
  * is removals and additions. */
-static int software_group(changeset *cs, const dsoft *o, size_t on, const dsoft *n, size_t nn)
+static int software_group(changeset *cs, const char *label, const dsoft *o, size_t on,
+			  const dsoft *n, size_t nn)
 {
 	bool *o_used = NULL, *n_used = NULL;
 	size_t o_left = on, n_left = nn;
@@ -936,21 +940,58 @@ static int software_group(changeset *cs, const dsoft *o, size_t on, const dsoft 
 				b = &n[j];
 		c = diff_version_compare(a->version, b->version);
 		r = add(cs, DIFF_F_SOFTWARE, c < 0 ? DIFF_UPGRADED : c > 0 ? DIFF_DOWNGRADED : DIFF_CHANGED,
-			a->name, a->version ? a->version : "", b->version ? b->version : "");
+			label, a->version ? a->version : "", b->version ? b->version : "");
 		goto out;
 	}
 	for (size_t i = 0; i < on; i++)
-		if (!o_used[i] && (r = add(cs, DIFF_F_SOFTWARE, DIFF_REMOVED, o[i].name,
+		if (!o_used[i] && (r = add(cs, DIFF_F_SOFTWARE, DIFF_REMOVED, label,
 					   o[i].version ? o[i].version : "", NULL)) != 0)
 			goto out;
 	for (size_t j = 0; j < nn; j++)
-		if (!n_used[j] && (r = add(cs, DIFF_F_SOFTWARE, DIFF_ADDED, n[j].name, NULL,
+		if (!n_used[j] && (r = add(cs, DIFF_F_SOFTWARE, DIFF_ADDED, label, NULL,
 					   n[j].version ? n[j].version : "")) != 0)
 			goto out;
 out:
 	free(o_used);
 	free(n_used);
 	return r;
+}
+
+/* All of one package name's rows on both sides (sorted by arch, then
+ * version). Usually one architecture: compared as one group, named by the
+ * package. A multiarch package (libc6 for amd64 and i386), or one that
+ * changed architecture, is compared per architecture, named "NAME:ARCH". */
+static int software_name(changeset *cs, const dsoft *o, size_t on, const dsoft *n, size_t nn)
+{
+	const char *arch0 = on ? o[0].arch : n[0].arch;
+	bool one_arch = true;
+	size_t i = 0, j = 0;
+	int r;
+
+	for (size_t k = 0; k < on && one_arch; k++)
+		one_arch = nullcmp(o[k].arch, arch0) == 0;
+	for (size_t k = 0; k < nn && one_arch; k++)
+		one_arch = nullcmp(n[k].arch, arch0) == 0;
+	if (one_arch)
+		return software_group(cs, on ? o[0].name : n[0].name, o, on, n, nn);
+	while (i < on || j < nn) {
+		const dsoft *head = i < on ? &o[i] : &n[j];
+		const char *label;
+		size_t i0, j0;
+
+		if (i < on && j < nn && nullcmp(n[j].arch, head->arch) < 0)
+			head = &n[j];
+		if ((r = keepf(cs, &label, "%s%s%s", head->name, head->arch ? ":" : "",
+			       head->arch ? head->arch : "")) != 0)
+			return r;
+		for (i0 = i; i < on && nullcmp(o[i].arch, head->arch) == 0; i++)
+			;
+		for (j0 = j; j < nn && nullcmp(n[j].arch, head->arch) == 0; j++)
+			;
+		if ((r = software_group(cs, label, o + i0, i - i0, n + j0, j - j0)) != 0)
+			return r;
+	}
+	return 0;
 }
 
 static int compare_software(changeset *cs, const hostdata *o, const hostdata *n)
@@ -978,7 +1019,7 @@ static int compare_software(changeset *cs, const hostdata *o, const hostdata *n)
 			;
 		for (j0 = j; j < n->nsw && nullcmp(n->sw[j].name, name) == 0; j++)
 			;
-		if ((r = software_group(cs, o->sw + i0, i - i0, n->sw + j0, j - j0)) != 0)
+		if ((r = software_name(cs, o->sw + i0, i - i0, n->sw + j0, j - j0)) != 0)
 			return r;
 	}
 	return 0;
