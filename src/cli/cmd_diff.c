@@ -233,8 +233,15 @@ int cmd_diff(int argc, char **argv)
 	}
 
 	if (marked > 0) {
-		if ((r = query_scan(inv, marked, &old_scan)) != 0)
+		if ((r = query_scan(inv, marked, &old_scan)) != 0) {
+			if (r == NC_ERR_NOT_FOUND)
+				r = nc_fail(r,
+					    "%s names scan %lld, which is not in %s (pruned?); remove "
+					    "%s to start the reports again",
+					    marker_path, (long long)marked, inventory_path(inv),
+					    marker_path);
 			goto out;
+		}
 		r = diff_newest_like(inv, &old_scan, &new_scan);
 		if (r == NC_ERR_NOT_FOUND) {
 			nothing_new = true; /* already reported up to the newest scan */
