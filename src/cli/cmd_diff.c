@@ -235,11 +235,12 @@ int cmd_diff(int argc, char **argv)
 	if (marked > 0) {
 		if ((r = query_scan(inv, marked, &old_scan)) != 0) {
 			if (r == NC_ERR_NOT_FOUND)
-				r = nc_fail(r,
-					    "%s names scan %lld, which is not in %s (pruned?); remove "
-					    "%s to start the reports again",
-					    marker_path, (long long)marked, inventory_path(inv),
-					    marker_path);
+				r = nc_fail(
+				    r,
+				    "%s names scan %lld, which is not in %s (pruned?); remove "
+				    "%s to start the reports again",
+				    marker_path, (long long)marked, inventory_path(inv),
+				    marker_path);
 			goto out;
 		}
 		r = diff_newest_like(inv, &old_scan, &new_scan);
@@ -257,7 +258,8 @@ int cmd_diff(int argc, char **argv)
 			scan_row only = {0};
 
 			nc_clear_error();
-			if ((r = diff_pick_scans(inv, 0, 0, &old_scan, &new_scan)) == NC_ERR_NOT_FOUND &&
+			if ((r = diff_pick_scans(inv, 0, 0, &old_scan, &new_scan)) ==
+				NC_ERR_NOT_FOUND &&
 			    query_latest_scan(inv, &only) == 0 && only.status &&
 			    strcmp(only.status, "complete") == 0) {
 				r = marker_write(marker_fd, marker_path, only.id);

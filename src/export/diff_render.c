@@ -85,8 +85,8 @@ static int text_host(void *vctx, const diff_host *h)
 	FILE *f = ctx->out;
 	char mark = h->status == DIFF_HOST_GONE ? '-' : h->status == DIFF_HOST_CHANGED ? ' ' : '+';
 
-	fprintf(f, "\n%c%s%s%s%s: %s", mark, h->address ? h->address : "-",
-		h->hostname ? " (" : "", h->hostname ? h->hostname : "", h->hostname ? ")" : "",
+	fprintf(f, "\n%c%s%s%s%s: %s", mark, h->address ? h->address : "-", h->hostname ? " (" : "",
+		h->hostname ? h->hostname : "", h->hostname ? ")" : "",
 		diff_status_name(h->status));
 	if (h->status == DIFF_HOST_BACK)
 		fprintf(f, " (last seen in scan %lld)", (long long)h->last_seen_scan);
@@ -144,8 +144,10 @@ static json_t *json_scan(const scan_row *s)
 	if (!e) {
 		e |= json_object_set_new(o, "id", json_integer(s->id));
 		e |= json_object_set_new(o, "status", json_string(status));
-		e |= json_object_set_new(o, "started", json_string(scan_time(s, when, sizeof(when))));
-		e |= json_object_set_new(o, "targets", s->targets ? json_string(targets) : json_null());
+		e |= json_object_set_new(o, "started",
+					 json_string(scan_time(s, when, sizeof(when))));
+		e |= json_object_set_new(o, "targets",
+					 s->targets ? json_string(targets) : json_null());
 	}
 	free(targets);
 	free(status);
@@ -297,8 +299,7 @@ static int xml_scan(xmlTextWriterPtr w, const char *elem, const scan_row *s)
 
 	if (targets == NULL || status == NULL) {
 		r = nomem();
-	} else if (xmlTextWriterStartElement(w, xc(elem)) < 0 ||
-		   xml_attr_int(w, "id", s->id) < 0 ||
+	} else if (xmlTextWriterStartElement(w, xc(elem)) < 0 || xml_attr_int(w, "id", s->id) < 0 ||
 		   xmlTextWriterWriteAttribute(w, xc("status"), xc(status)) < 0 ||
 		   xmlTextWriterWriteAttribute(w, xc("started"),
 					       xc(scan_time(s, when, sizeof(when)))) < 0 ||

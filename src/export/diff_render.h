@@ -26,10 +26,10 @@
 #include "inventory/diff.h"
 
 typedef struct {
-	FILE *out;   /* where to write; not closed */
+	FILE *out; /* where to write; not closed */
 	/* private to the renderer: */
-	bool first;  /* json: no host written yet */
-	void *xml;   /* xml: the xmlTextWriter */
+	bool first; /* json: no host written yet */
+	void *xml;  /* xml: the xmlTextWriter */
 } diff_render_ctx;
 
 extern const diff_sink diff_render_text;

@@ -32,17 +32,28 @@
 #define UPTIME_SLACK_S 300
 
 static const char *const field_names[] = {
-    [DIFF_F_ADDRESS] = "address",	  [DIFF_F_MAC] = "mac",
-    [DIFF_F_HOSTNAME] = "hostname",	  [DIFF_F_DOMAIN] = "domain",
-    [DIFF_F_OS_NAME] = "os.name",	  [DIFF_F_OS_VERSION] = "os.version",
-    [DIFF_F_OS_BUILD] = "os.build",	  [DIFF_F_DEVICE_TYPE] = "device.type",
-    [DIFF_F_HW_VENDOR] = "hw.vendor",	  [DIFF_F_HW_MODEL] = "hw.model",
-    [DIFF_F_VIRTUAL] = "virtual",	  [DIFF_F_TTL] = "ttl",
-    [DIFF_F_UPTIME] = "uptime",		  [DIFF_F_SSH_HOSTKEY] = "ssh.hostkey",
-    [DIFF_F_PORT] = "port",		  [DIFF_F_SERVICE] = "service",
-    [DIFF_F_CPU] = "cpu",		  [DIFF_F_MEMORY] = "memory",
-    [DIFF_F_DISK] = "disk",		  [DIFF_F_STORAGE] = "storage",
-    [DIFF_F_NIC] = "nic",		  [DIFF_F_HARDWARE] = "hardware",
+    [DIFF_F_ADDRESS] = "address",
+    [DIFF_F_MAC] = "mac",
+    [DIFF_F_HOSTNAME] = "hostname",
+    [DIFF_F_DOMAIN] = "domain",
+    [DIFF_F_OS_NAME] = "os.name",
+    [DIFF_F_OS_VERSION] = "os.version",
+    [DIFF_F_OS_BUILD] = "os.build",
+    [DIFF_F_DEVICE_TYPE] = "device.type",
+    [DIFF_F_HW_VENDOR] = "hw.vendor",
+    [DIFF_F_HW_MODEL] = "hw.model",
+    [DIFF_F_VIRTUAL] = "virtual",
+    [DIFF_F_TTL] = "ttl",
+    [DIFF_F_UPTIME] = "uptime",
+    [DIFF_F_SSH_HOSTKEY] = "ssh.hostkey",
+    [DIFF_F_PORT] = "port",
+    [DIFF_F_SERVICE] = "service",
+    [DIFF_F_CPU] = "cpu",
+    [DIFF_F_MEMORY] = "memory",
+    [DIFF_F_DISK] = "disk",
+    [DIFF_F_STORAGE] = "storage",
+    [DIFF_F_NIC] = "nic",
+    [DIFF_F_HARDWARE] = "hardware",
     [DIFF_F_SOFTWARE] = "software",
 };
 _Static_assert(ARRAY_SIZE(field_names) == DIFF_F__COUNT, "a diff field has no name");
@@ -72,10 +83,10 @@ static const struct {
 	const char *verdict;
 	diff_field field;
 } verdict_fields[] = {
-    {"hostname", DIFF_F_HOSTNAME},	 {"domain", DIFF_F_DOMAIN},
-    {"os.name", DIFF_F_OS_NAME},	 {"os.version", DIFF_F_OS_VERSION},
-    {"os.build", DIFF_F_OS_BUILD},	 {"device.type", DIFF_F_DEVICE_TYPE},
-    {"hw.vendor", DIFF_F_HW_VENDOR},	 {"hw.model", DIFF_F_HW_MODEL},
+    {"hostname", DIFF_F_HOSTNAME},   {"domain", DIFF_F_DOMAIN},
+    {"os.name", DIFF_F_OS_NAME},     {"os.version", DIFF_F_OS_VERSION},
+    {"os.build", DIFF_F_OS_BUILD},   {"device.type", DIFF_F_DEVICE_TYPE},
+    {"hw.vendor", DIFF_F_HW_VENDOR}, {"hw.model", DIFF_F_HW_MODEL},
     {"virtual", DIFF_F_VIRTUAL},
 };
 #define NVERDICTS ARRAY_SIZE(verdict_fields)
@@ -111,13 +122,14 @@ int diff_parse_ignore(diff_options *opt, const char *list)
 			}
 		}
 		if (!found && len > 0)
-			return nc_fail(NC_ERR_INVALID,
-				       "unknown field '%.*s' in --ignore (fields: address, mac, "
-				       "hostname, domain, os, os.name, os.version, os.build, "
-				       "device.type, hw, hw.vendor, hw.model, virtual, ttl, uptime, "
-				       "ssh.hostkey, ports, port, service, hardware, cpu, memory, "
-				       "disk, storage, nic, software)",
-				       (int)(len > 64 ? 64 : len), p);
+			return nc_fail(
+			    NC_ERR_INVALID,
+			    "unknown field '%.*s' in --ignore (fields: address, mac, "
+			    "hostname, domain, os, os.name, os.version, os.build, "
+			    "device.type, hw, hw.vendor, hw.model, virtual, ttl, uptime, "
+			    "ssh.hostkey, ports, port, service, hardware, cpu, memory, "
+			    "disk, storage, nic, software)",
+			    (int)(len > 64 ? 64 : len), p);
 		p += len;
 		if (*p == ',')
 			p++;
@@ -127,8 +139,8 @@ int diff_parse_ignore(diff_options *opt, const char *list)
 
 /* ------------------------------------------------------------ text */
 
-/* Put code point cp (already validated) nowhere: we only need to know
- * whether a sequence is acceptable; see diff_clean(). */
+/* May code point cp (decoded from well-formed UTF-8) be written as is to
+ * a terminal, JSON and XML 1.0? See diff_clean(). */
 static bool acceptable_code_point(uint32_t cp)
 {
 	if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
@@ -252,8 +264,8 @@ static int version_part_compare(const char *a, size_t alen, const char *b, size_
 }
 
 /* Split v into epoch (numeric; 0 when absent), upstream and revision. */
-static void version_split(const char *v, unsigned long long *epoch, const char **up,
-			  size_t *uplen, const char **rev, size_t *revlen)
+static void version_split(const char *v, unsigned long long *epoch, const char **up, size_t *uplen,
+			  const char **rev, size_t *revlen)
 {
 	const char *colon = strchr(v, ':'), *dash;
 	size_t n = strlen(v);
@@ -261,7 +273,8 @@ static void version_split(const char *v, unsigned long long *epoch, const char *
 	*epoch = 0;
 	if (colon != NULL && colon > v && strspn(v, "0123456789") == (size_t)(colon - v)) {
 		for (const char *p = v; p < colon; p++)
-			*epoch = *epoch > 1000000000ull ? *epoch : *epoch * 10 + (unsigned)(*p - '0');
+			*epoch =
+			    *epoch > 1000000000ull ? *epoch : *epoch * 10 + (unsigned)(*p - '0');
 		n -= (size_t)(colon + 1 - v);
 		v = colon + 1;
 	}
@@ -483,8 +496,9 @@ static int read_row(int t, sqlite3_stmt *st, hostdata *h)
 		p = &h->ports[h->nports++];
 		memset(p, 0, sizeof(*p));
 		p->port = (int)col_int(st, 2, 0);
-		if ((r = col_text(st, 1, &p->proto)) != 0 || (r = col_text(st, 3, &p->state)) != 0 ||
-		    (r = col_text(st, 4, &p->name)) != 0 || (r = col_text(st, 5, &p->product)) != 0 ||
+		if ((r = col_text(st, 1, &p->proto)) != 0 ||
+		    (r = col_text(st, 3, &p->state)) != 0 || (r = col_text(st, 4, &p->name)) != 0 ||
+		    (r = col_text(st, 5, &p->product)) != 0 ||
 		    (r = col_text(st, 6, &p->version)) != 0)
 			return r;
 		return 0;
@@ -520,8 +534,8 @@ static int read_row(int t, sqlite3_stmt *st, hostdata *h)
 			return nomem();
 		s = &h->sw[h->nsw++];
 		memset(s, 0, sizeof(*s));
-		if ((r = col_text(st, 1, &s->name)) != 0 || (r = col_text(st, 2, &s->version)) != 0 ||
-		    (r = col_text(st, 3, &s->arch)) != 0)
+		if ((r = col_text(st, 1, &s->name)) != 0 ||
+		    (r = col_text(st, 2, &s->version)) != 0 || (r = col_text(st, 3, &s->arch)) != 0)
 			return r;
 		return 0;
 	}
@@ -534,9 +548,11 @@ static int read_row(int t, sqlite3_stmt *st, hostdata *h)
 		memset(w, 0, sizeof(*w));
 		w->size = col_int(st, 8, -1);
 		if ((r = col_text(st, 1, &w->kind)) != 0 || (r = col_text(st, 2, &w->name)) != 0 ||
-		    (r = col_text(st, 3, &w->vendor)) != 0 || (r = col_text(st, 4, &w->model)) != 0 ||
+		    (r = col_text(st, 3, &w->vendor)) != 0 ||
+		    (r = col_text(st, 4, &w->model)) != 0 ||
 		    (r = col_text(st, 5, &w->serial)) != 0 ||
-		    (r = col_text(st, 6, &w->firmware)) != 0 || (r = col_text(st, 7, &w->extra)) != 0)
+		    (r = col_text(st, 6, &w->firmware)) != 0 ||
+		    (r = col_text(st, 7, &w->extra)) != 0)
 			return r;
 		return 0;
 	}
@@ -635,7 +651,7 @@ static int keep(changeset *cs, char *s, const char **out)
 }
 
 static int keepf(changeset *cs, const char **out, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static int keepf(changeset *cs, const char **out, const char *fmt, ...)
 {
 	va_list ap;
@@ -672,9 +688,12 @@ static int add(changeset *cs, diff_field f, diff_kind k, const char *item, const
 static int scalar(changeset *cs, diff_field f, const char *old, const char *new)
 {
 	if (cs->opt->ignore[f] || nullcmp(old, new) == 0 || (old == NULL && *new == '\0') ||
-	    (new == NULL && *old == '\0'))
+	    (new == NULL &&*old == '\0'))
 		return 0;
-	return add(cs, f, old == NULL ? DIFF_ADDED : new == NULL ? DIFF_REMOVED : DIFF_CHANGED,
+	return add(cs, f,
+		   old == NULL	 ? DIFF_ADDED
+		   : new == NULL ? DIFF_REMOVED
+				 : DIFF_CHANGED,
 		   NULL, old, new);
 }
 
@@ -683,10 +702,9 @@ static int port_value(changeset *cs, const dport *p, bool with_service, const ch
 {
 	if (!with_service || (p->name == NULL && p->product == NULL && p->version == NULL))
 		return keepf(cs, out, "%s", p->state ? p->state : "seen");
-	return keepf(cs, out, "%s%s%s%s%s%s%s", p->state ? p->state : "seen",
-		     p->name ? " " : "", p->name ? p->name : "", p->product ? " " : "",
-		     p->product ? p->product : "", p->version ? " " : "",
-		     p->version ? p->version : "");
+	return keepf(cs, out, "%s%s%s%s%s%s%s", p->state ? p->state : "seen", p->name ? " " : "",
+		     p->name ? p->name : "", p->product ? " " : "", p->product ? p->product : "",
+		     p->version ? " " : "", p->version ? p->version : "");
 }
 
 static int port_cmp(const dport *a, const dport *b)
@@ -723,8 +741,8 @@ static int compare_ports(changeset *cs, const hostdata *o, const hostdata *n)
 
 				if ((r = port_item(cs, p, &item)) != 0 ||
 				    (r = port_value(cs, p, want_service, c < 0 ? &ov : &nv)) != 0 ||
-				    (r = add(cs, DIFF_F_PORT, c < 0 ? DIFF_REMOVED : DIFF_ADDED, item,
-					     ov, nv)) != 0)
+				    (r = add(cs, DIFF_F_PORT, c < 0 ? DIFF_REMOVED : DIFF_ADDED,
+					     item, ov, nv)) != 0)
 					return r;
 			}
 			if (c < 0)
@@ -873,8 +891,8 @@ static int compare_hardware(changeset *cs, const hostdata *o, const hostdata *n)
 
 		if ((o->nhw == 0 && n->nhw == 0) || cs->opt->ignore[DIFF_F_HARDWARE])
 			return 0;
-		if ((r = count_value(cs, o->nhw ? o->nhw : n->nhw, "items",
-				     o->nhw ? &ov : &nv)) != 0)
+		if ((r = count_value(cs, o->nhw ? o->nhw : n->nhw, "items", o->nhw ? &ov : &nv)) !=
+		    0)
 			return r;
 		return add(cs, DIFF_F_HARDWARE, o->nhw ? DIFF_REMOVED : DIFF_ADDED, NULL, ov, nv);
 	}
@@ -899,9 +917,11 @@ static int compare_hardware(changeset *cs, const hostdata *o, const hostdata *n)
 			return r;
 		if (c == 0 && strcmp(ov, nv) == 0)
 			continue;
-		if ((r = hw_item(cs, w, &item)) != 0 ||
-		    (r = add(cs, f, c < 0 ? DIFF_REMOVED : c > 0 ? DIFF_ADDED : DIFF_CHANGED, item,
-			     ov, nv)) != 0)
+		if ((r = hw_item(cs, w, &item)) != 0 || (r = add(cs, f,
+								 c < 0	 ? DIFF_REMOVED
+								 : c > 0 ? DIFF_ADDED
+									 : DIFF_CHANGED,
+								 item, ov, nv)) != 0)
 			return r;
 	}
 	return 0;
@@ -939,7 +959,10 @@ static int software_group(changeset *cs, const char *label, const dsoft *o, size
 			if (!n_used[j])
 				b = &n[j];
 		c = diff_version_compare(a->version, b->version);
-		r = add(cs, DIFF_F_SOFTWARE, c < 0 ? DIFF_UPGRADED : c > 0 ? DIFF_DOWNGRADED : DIFF_CHANGED,
+		r = add(cs, DIFF_F_SOFTWARE,
+			c < 0	? DIFF_UPGRADED
+			: c > 0 ? DIFF_DOWNGRADED
+				: DIFF_CHANGED,
 			label, a->version ? a->version : "", b->version ? b->version : "");
 		goto out;
 	}
@@ -1054,7 +1077,8 @@ static int compare_host(changeset *cs, const hostdata *o, const hostdata *n, dou
 		if ((r = scalar(cs, verdict_fields[i].field, o->verdict[i], n->verdict[i])) != 0)
 			return r;
 	if (!cs->opt->ignore[DIFF_F_TTL] && o->ttl >= 0 && n->ttl >= 0 && o->ttl != n->ttl) {
-		if ((r = keepf(cs, &ov, "%d", o->ttl)) != 0 || (r = keepf(cs, &nv, "%d", n->ttl)) != 0 ||
+		if ((r = keepf(cs, &ov, "%d", o->ttl)) != 0 ||
+		    (r = keepf(cs, &nv, "%d", n->ttl)) != 0 ||
 		    (r = add(cs, DIFF_F_TTL, DIFF_CHANGED, NULL, ov, nv)) != 0)
 			return r;
 	}
@@ -1089,9 +1113,9 @@ static int describe_host(changeset *cs, const hostdata *h, bool gone)
 	const char *v;
 	int r;
 
-#define ONE_SIDE(f, item, value)                                                                   \
-	add(cs, f, k, item, gone ? (value) : NULL, gone ? NULL : (value))
-	if (h->mac != NULL && !cs->opt->ignore[DIFF_F_MAC] && (r = ONE_SIDE(DIFF_F_MAC, NULL, h->mac)) != 0)
+#define ONE_SIDE(f, item, value) add(cs, f, k, item, gone ? (value) : NULL, gone ? NULL : (value))
+	if (h->mac != NULL && !cs->opt->ignore[DIFF_F_MAC] &&
+	    (r = ONE_SIDE(DIFF_F_MAC, NULL, h->mac)) != 0)
 		return r;
 	for (size_t i = 0; i < NVERDICTS; i++) {
 		if (h->verdict[i] == NULL || h->verdict[i][0] == '\0' ||
@@ -1101,7 +1125,8 @@ static int describe_host(changeset *cs, const hostdata *h, bool gone)
 			return r;
 	}
 	if (!cs->opt->ignore[DIFF_F_SSH_HOSTKEY] && h->hostkey_sha256 != NULL) {
-		if ((r = hostkey_value(cs, h, &v)) != 0 || (r = ONE_SIDE(DIFF_F_SSH_HOSTKEY, NULL, v)) != 0)
+		if ((r = hostkey_value(cs, h, &v)) != 0 ||
+		    (r = ONE_SIDE(DIFF_F_SSH_HOSTKEY, NULL, v)) != 0)
 			return r;
 	}
 	for (size_t i = 0; !cs->opt->ignore[DIFF_F_PORT] && i < h->nports; i++) {
@@ -1119,7 +1144,8 @@ static int describe_host(changeset *cs, const hostdata *h, bool gone)
 		diff_field f = hw_field(w->kind);
 		const char *item;
 
-		if ((f != DIFF_F_CPU && f != DIFF_F_MEMORY && f != DIFF_F_DISK) || cs->opt->ignore[f])
+		if ((f != DIFF_F_CPU && f != DIFF_F_MEMORY && f != DIFF_F_DISK) ||
+		    cs->opt->ignore[f])
 			continue;
 		if ((r = hw_item(cs, w, &item)) != 0 || (r = hw_value(cs, w, &v)) != 0 ||
 		    (r = ONE_SIDE(f, item, v)) != 0)
@@ -1175,7 +1201,8 @@ static int scope_add(scope *sc, const char *list, size_t len, bool exclude)
 		} else {
 			memcpy(spec, list + i, n);
 			spec[n] = '\0';
-			r = exclude ? targets_exclude_list(sc->t, spec) : targets_add_spec(sc->t, spec);
+			r = exclude ? targets_exclude_list(sc->t, spec)
+				    : targets_add_spec(sc->t, spec);
 			if (r == NC_ERR_NOMEM)
 				return r;
 			if (r != 0) {
@@ -1247,7 +1274,8 @@ int diff_run(inventory_t *inv, const scan_row *old_scan, const scan_row *new_sca
 	hostdata_clear(&hn);
 	hdr.same_targets = old_scan->targets != NULL && new_scan->targets != NULL &&
 			   strcmp(old_scan->targets, new_scan->targets) == 0;
-	if ((r = side_open(inv, old_scan->id, &so)) != 0 || (r = side_open(inv, new_scan->id, &sn)) != 0)
+	if ((r = side_open(inv, old_scan->id, &so)) != 0 ||
+	    (r = side_open(inv, new_scan->id, &sn)) != 0)
 		goto out;
 	if ((r = scope_init(&sc, new_scan->targets)) != 0)
 		goto out;
@@ -1274,7 +1302,8 @@ int diff_run(inventory_t *inv, const scan_row *old_scan, const scan_row *new_sca
 		else
 			id = cn->host_id;
 		if (co->row && co->host_id == id) {
-			if ((r = read_row(T_HOSTS, co->st, &ho)) != 0 || (r = cursor_step(inv, co)) != 0)
+			if ((r = read_row(T_HOSTS, co->st, &ho)) != 0 ||
+			    (r = cursor_step(inv, co)) != 0)
 				goto out;
 			/* a scan records a host once; a second row is skipped */
 			while (co->row && co->host_id == id)
@@ -1282,7 +1311,8 @@ int diff_run(inventory_t *inv, const scan_row *old_scan, const scan_row *new_sca
 					goto out;
 		}
 		if (cn->row && cn->host_id == id) {
-			if ((r = read_row(T_HOSTS, cn->st, &hn)) != 0 || (r = cursor_step(inv, cn)) != 0)
+			if ((r = read_row(T_HOSTS, cn->st, &hn)) != 0 ||
+			    (r = cursor_step(inv, cn)) != 0)
 				goto out;
 			while (cn->row && cn->host_id == id)
 				if ((r = cursor_step(inv, cn)) != 0)
@@ -1345,7 +1375,7 @@ int diff_run(inventory_t *inv, const scan_row *old_scan, const scan_row *new_sca
 		}
 		if ((r = sink->host(ctx, &dh)) != 0)
 			goto out;
-next:
+	next:
 		changeset_reset(&cs);
 		hostdata_clear(&ho);
 		hostdata_clear(&hn);

@@ -95,9 +95,9 @@ const char *diff_status_name(diff_status s);
 typedef struct {
 	int64_t host_id;
 	diff_status status;
-	const char *address;	 /* NEW's address (OLD's for a gone host) */
-	const char *hostname;	 /* the hostname verdict, NULL if none */
-	int64_t last_seen_scan;	 /* back: the last scan before NEW that saw it */
+	const char *address;	    /* NEW's address (OLD's for a gone host) */
+	const char *hostname;	    /* the hostname verdict, NULL if none */
+	int64_t last_seen_scan;	    /* back: the last scan before NEW that saw it */
 	const diff_change *changes; /* for new/back/gone: what the host is
 				     * (values on one side only); for changed:
 				     * what differs. In field order. */

@@ -90,19 +90,19 @@ static void test_clean(void **state)
 {
 	expect_clean("plain <&> text", 14, "plain <&> text");
 	expect_clean("caf\xc3\xa9", 5, "caf\xc3\xa9");
-	expect_clean("\xe2\x82\xac 5", 5, "\xe2\x82\xac 5");		/* U+20AC */
-	expect_clean("\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80");	/* U+1F600 */
-	expect_clean("a\x1b[31mb\x07\x7f", 9, "a?[31mb??");		/* ESC, BEL, DEL */
+	expect_clean("\xe2\x82\xac 5", 5, "\xe2\x82\xac 5");	 /* U+20AC */
+	expect_clean("\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80"); /* U+1F600 */
+	expect_clean("a\x1b[31mb\x07\x7f", 9, "a?[31mb??");	 /* ESC, BEL, DEL */
 	expect_clean("tab\tnl\n", 7, "tab?nl?");
-	expect_clean("\xc2\x9b", 2, "?");				/* C1 CSI */
-	expect_clean("\xc0\xbc", 2, "??");				/* overlong '<' */
-	expect_clean("\xe0\x80\xbc", 3, "?");				/* overlong, 3 bytes */
-	expect_clean("\xed\xa0\x80", 3, "?");				/* surrogate */
-	expect_clean("\xef\xbf\xbe\xef\xbf\xbf", 6, "??");		/* U+FFFE, U+FFFF */
-	expect_clean("\xf4\x90\x80\x80", 4, "?");			/* > U+10FFFF */
+	expect_clean("\xc2\x9b", 2, "?");		   /* C1 CSI */
+	expect_clean("\xc0\xbc", 2, "??");		   /* overlong '<' */
+	expect_clean("\xe0\x80\xbc", 3, "?");		   /* overlong, 3 bytes */
+	expect_clean("\xed\xa0\x80", 3, "?");		   /* surrogate */
+	expect_clean("\xef\xbf\xbe\xef\xbf\xbf", 6, "??"); /* U+FFFE, U+FFFF */
+	expect_clean("\xf4\x90\x80\x80", 4, "?");	   /* > U+10FFFF */
 	expect_clean("\xff\xfe", 2, "??");
-	expect_clean("\xc3", 1, "?");					/* truncated */
-	expect_clean("\xe2\x82x", 3, "??x");				/* bad continuation */
+	expect_clean("\xc3", 1, "?");	     /* truncated */
+	expect_clean("\xe2\x82x", 3, "??x"); /* bad continuation */
 	expect_clean("a\0b", 3, "a?b");
 	expect_clean("", 0, "");
 }
