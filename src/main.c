@@ -22,6 +22,7 @@ static const struct {
 	{ "hosts", cmd_hosts, "one line per host of a scan" },
 	{ "show", cmd_show, "everything known about one host" },
 	{ "diff", cmd_diff, "what changed between two scans" },
+	{ "import", cmd_import, "record an nmap XML file as a scan" },
 };
 
 static void usage(FILE *f)

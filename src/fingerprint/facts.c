@@ -17,13 +17,13 @@ static const char *const source_names[FACT_SRC__COUNT] = {
 	[FACT_SRC_DISCOVERY] = "discovery", [FACT_SRC_MAC_VENDOR] = "mac-vendor",
 	[FACT_SRC_BANNER] = "banner",       [FACT_SRC_NETBIOS] = "netbios",
 	[FACT_SRC_SMB] = "smb",             [FACT_SRC_SNMP] = "snmp",
-	[FACT_SRC_SSH] = "ssh",
+	[FACT_SRC_SSH] = "ssh",             [FACT_SRC_NMAP] = "nmap",
 };
 
 static const int source_ranks[FACT_SRC__COUNT] = {
 	[FACT_SRC_DISCOVERY] = 10, [FACT_SRC_MAC_VENDOR] = 20, [FACT_SRC_BANNER] = 40,
 	[FACT_SRC_NETBIOS] = 50,   [FACT_SRC_SMB] = 70,        [FACT_SRC_SNMP] = 80,
-	[FACT_SRC_SSH] = 90,
+	[FACT_SRC_SSH] = 90,       [FACT_SRC_NMAP] = 40,
 };
 
 const char *fact_source_name(fact_source s)

@@ -39,15 +39,18 @@ typedef enum {
 	FACT_SRC_SMB,
 	FACT_SRC_SNMP,
 	FACT_SRC_SSH,           /* credentialed inventory (a later issue) */
+	FACT_SRC_NMAP,          /* an imported nmap scan: -sV/-O guesses */
 	FACT_SRC__COUNT
 } fact_source;
 
-/* "discovery", "mac-vendor", "banner", "netbios", "smb", "snmp", "ssh" */
+/* "discovery", "mac-vendor", "banner", "netbios", "smb", "snmp", "ssh",
+ * "nmap" */
 const char *fact_source_name(fact_source s);
 /* -1 when unknown */
 int fact_source_from_name(const char *name);
 /* How much a source is trusted when facts disagree: ssh > snmp > smb >
- * netbios > banner > mac-vendor > discovery. */
+ * netbios > banner = nmap > mac-vendor > discovery (nmap's service and OS
+ * guesses are banner evidence read by another tool). */
 int fact_source_rank(fact_source s);
 
 typedef struct {
