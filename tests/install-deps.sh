@@ -16,8 +16,8 @@ set -e
 PKGS="
 autoconf automake libtool pkg-config make gcc
 libpcap-dev libssh2-1-dev libsnmp-dev libsqlite3-dev libxml2-dev
-libjansson-dev libpcre2-dev libssl-dev libcmocka-dev ieee-data
-iproute2 nftables sqlite3 libxml2-utils util-linux procps time tcpdump
+libjansson-dev libpcre2-dev libssl-dev libcmocka-dev ieee-data libxml2-utils python3
+iproute2 nftables sqlite3 util-linux procps time tcpdump
 nmap masscan arp-scan fping
 openssh-server openssh-client snmpd snmp samba smbclient openssl
 "

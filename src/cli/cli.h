@@ -18,6 +18,8 @@ int cmd_scans(int argc, char **argv);
 int cmd_hosts(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 
 /* The database path: --db value if given, else $NETCENSUS_DB, else
