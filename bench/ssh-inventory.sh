@@ -9,7 +9,8 @@
 # the addresses 198.18.7.10 .. 198.18.7.(10+MAXN-1) all on its veth: one
 # sshd reachable at many addresses. Root logs in with an ed25519 key made
 # here (AuthorizedKeysFile in the temp dir, UsePAM no, MaxStartups and
-# MaxSessions raised, LogLevel QUIET). No route leaves the namespaces.
+# MaxSessions raised, LogLevel QUIET), in a mount namespace of its own where
+# /root is an empty directory (see below). No route leaves the namespaces.
 #
 # For each N in NS (default "64 256"), inside the scanner namespace, timed
 # with /usr/bin/time (wall, user+sys CPU of the tool and its children, peak
@@ -180,7 +181,16 @@ MaxStartups 1000:30:2000
 MaxSessions 1000
 LoginGraceTime 120
 EOF
-ip netns exec "$P-srv" "$SSHD" -D -f "$T/srv/sshd_config" -E "$T/srv/log" \
+# The sessions' shell is root's login shell, and Debian's bash reads
+# ~/.bashrc for ssh commands: a developer machine's .bashrc (pyenv init,
+# say, ~150 ms of CPU) would be paid by every session of both tools. The
+# sshd gets its own mount namespace in which /root is an empty directory,
+# as on a server with a stock home; the machine's /root is not touched.
+mkdir -p "$T/home"
+chmod 700 "$T/home"
+ip netns exec "$P-srv" unshare -m --propagation private -- sh -c \
+	'mount --bind "$1" /root && shift && exec "$@"' sh "$T/home" \
+	"$SSHD" -D -f "$T/srv/sshd_config" -E "$T/srv/log" \
 	</dev/null >/dev/null 2>&1 &
 SSHD_PID=$!
 for i in $(seq 50); do

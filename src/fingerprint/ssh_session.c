@@ -65,6 +65,7 @@ typedef struct {
 	bool dead;              /* the session cannot be reused (error, abandoned) */
 	bool key_reported;      /* host key facts added */
 	bool banner_reported;
+	int open_failures; /* connections closed before the banner (retried) */
 	bool windows_banner;
 	kbd_ctx kbd;
 	char ipstr[16];
@@ -357,7 +358,47 @@ changed:
 }
 
 /* Connect, handshake and check the host key on port. 0 or an ssh_status. */
+/*
+ * Did the server hang up before its identification string? That is
+ * sshd's MaxStartups refusing an unauthenticated connection beyond its
+ * limit (a random early drop) or a full accept queue: worth another try.
+ */
+static bool closed_before_banner(LIBSSH2_SESSION *s, int rc)
+{
+	return libssh2_session_banner_get(s) == NULL &&
+	       (rc == LIBSSH2_ERROR_BANNER_RECV || rc == LIBSSH2_ERROR_SOCKET_DISCONNECT ||
+		rc == LIBSSH2_ERROR_SOCKET_RECV || rc == LIBSSH2_ERROR_KEX_FAILURE);
+}
+
+static int sess_open_once(sess *st, uint16_t port, bool *retry);
+
+/* Open a session on port; up to SESS_OPEN_TRIES connections when the
+ * server hangs up before its banner, with a growing, jittered pause. */
+#define SESS_OPEN_TRIES 3
 static int sess_open(sess *st, uint16_t port)
+{
+	int rc = SSH_ST_HANDSHAKE;
+
+	for (int t = 0; t < SESS_OPEN_TRIES; t++) {
+		bool retry = false;
+		uint64_t pause_ns = (uint64_t)(200 << t) * MS +
+				    (uint64_t)((st->h->ip * 2654435761u >> 8) % 200) * MS; /* jitter */
+
+		if ((rc = sess_open_once(st, port, &retry)) == 0 || !retry)
+			return rc;
+		if (time_mono_ns() + pause_ns >= st->auth_deadline) {
+			host_facts_addf(st->h, FACT_SRC_SSH, 100, "ssh.error",
+					"handshake: the server closed the connection before its"
+					" banner (%d tries)", t + 1);
+			break;
+		}
+		sess_close(st, false);
+		time_sleep_ns(pause_ns);
+	}
+	return rc;
+}
+
+static int sess_open_once(sess *st, uint16_t port, bool *retry)
 {
 	const char *banner;
 	int fd, rc;
@@ -379,9 +420,16 @@ static int sess_open(sess *st, uint16_t port)
 	libssh2_session_set_blocking(st->s, 0);
 	NB(st, rc, libssh2_session_handshake(st->s, fd), st->auth_deadline);
 	if (rc != 0) {
+		st->dead = true;
+		if (closed_before_banner(st->s, rc) && !st->banner_reported) {
+			/* the error fact only once the retries are spent */
+			if (st->open_failures++ < SESS_OPEN_TRIES - 1) {
+				*retry = true;
+				return SSH_ST_HANDSHAKE;
+			}
+		}
 		host_facts_addf(st->h, FACT_SRC_SSH, 100, "ssh.error", "handshake: %s",
 				rc == LIBSSH2_ERROR_TIMEOUT ? "timeout" : lib_msg(st->s));
-		st->dead = true;
 		return SSH_ST_HANDSHAKE;
 	}
 	if (!st->banner_reported && (banner = libssh2_session_banner_get(st->s)) != NULL) {
