@@ -851,7 +851,9 @@ static int finish_pool(vdi_plan *p, vdi_pool *pool, size_t *counts)
 /*
  * The clustering of one OS group (vdi.h, netcensus(1) "Pools").  Machines
  * are numbered 0..n-1 in name order within the group; a machine's
- * informative applications are a slice of inf[].  Pools are numbered in
+ * informative applications (on fewer than VDI_UBIQUITOUS and at least
+ * VDI_RARE of the group's machines, and on two at least) are a slice of
+ * inf[]; a pool's profile holds those on more than half of its members.  Pools are numbered in
  * order of creation.  posting[a] lists the pools whose profile holds
  * application a, so that a machine is compared only with the pools that
  * share one of its applications.
@@ -1029,7 +1031,7 @@ static int cl_join(cluster *c, size_t i, size_t k)
 		return nomem();
 	}
 	for (size_t j = 0; j < n; j++)
-		if (2 * (size_t)counts[j].count >= pl->nmembers)
+		if (2 * (size_t)counts[j].count > pl->nmembers)
 			profile[np++] = counts[j].app;
 	/* the postings follow the change of profile */
 	for (size_t j = 0; j < np && r == 0; j++) {
@@ -1076,7 +1078,7 @@ static int cl_new_pool(cluster *c, size_t *k)
 /* The informative applications of each machine of the group. */
 static int cl_informative(cluster *c, size_t *df)
 {
-	size_t total = 0, need;
+	size_t total = 0, need, rare;
 
 	for (size_t i = 0; i < c->n; i++) {
 		const vdi_machine *m = &c->p->machines[c->items[i].idx];
@@ -1086,6 +1088,7 @@ static int cl_informative(cluster *c, size_t *df)
 		total += m->napps;
 	}
 	need = (size_t)ceil(VDI_UBIQUITOUS * (double)c->n - 1e-9);
+	rare = NC_MAX((size_t)2, (size_t)ceil(VDI_RARE * (double)c->n - 1e-9));
 	if ((c->inf = malloc((total + 1) * sizeof(*c->inf))) == NULL ||
 	    (c->inf_at = malloc((c->n + 1) * sizeof(*c->inf_at))) == NULL)
 		return nomem();
@@ -1095,7 +1098,7 @@ static int cl_informative(cluster *c, size_t *df)
 
 		c->inf_at[i] = total;
 		for (size_t k = 0; k < m->napps; k++)
-			if (df[m->apps[k]] < need)
+			if (df[m->apps[k]] < need && df[m->apps[k]] >= rare)
 				c->inf[total++] = m->apps[k];
 	}
 	c->inf_at[c->n] = total;

@@ -20,9 +20,11 @@
  *      taken in order of name (hostname, else address; case-insensitive;
  *      then address, then host id).  Similarity is the Jaccard similarity
  *      of the machine's *informative* applications (those on fewer than
- *      VDI_UBIQUITOUS of its OS group: the rest say nothing about its role)
- *      and a pool's *profile* (the informative applications on at least
- *      half of its members); two empty sets have similarity 1;
+ *      VDI_UBIQUITOUS and at least VDI_RARE of its OS group's machines, and
+ *      on two at least: the rest are on nearly every machine or are one
+ *      person's tools, and say nothing about its role) and a pool's
+ *      *profile* (the informative applications on more than half of its
+ *      members); two empty sets have similarity 1;
  *   2. first pass: each machine joins the pool with the most similar
  *      profile when that is at least --pool-similarity (default 0.5; ties
  *      go to the pool created first), else founds one; the profile is
@@ -74,7 +76,8 @@
 #define VDI_DEFAULT_SIMILARITY 0.5
 #define VDI_DEFAULT_MIN_POOL 3
 #define VDI_MAX_MIN_POOL 100000
-#define VDI_UBIQUITOUS 0.9 /* share of an OS group: not informative */
+#define VDI_UBIQUITOUS 0.9 /* on this share of an OS group: not informative */
+#define VDI_RARE 0.02	   /* on less (or on one machine): not informative */
 
 typedef struct {
 	double base_share;	    /* (0, 1]: share of a pool's machines for "base" */
