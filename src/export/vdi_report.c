@@ -349,10 +349,10 @@ static int report_pools(const vdi_plan *p, FILE *f, size_t top)
 		row[8] = os[i];
 	}
 	fprintf(f,
-		"Pools (%zu, of which %zu unpooled with %zu machines; similarity >= %.2f, "
+		"Pools (%zu, of which %zu unpooled with %zu machine%s; similarity >= %.2f, "
 		"min %zu machines, base share >= %.0f%%)\n",
-		p->npools, unpooled, unpooled_machines, p->opt.similarity, p->opt.min_pool,
-		p->opt.base_share * 100.0);
+		p->npools, unpooled, unpooled_machines, unpooled_machines == 1 ? "" : "s",
+		p->opt.similarity, p->opt.min_pool, p->opt.base_share * 100.0);
 	table(f,
 	      (const char *const[]){"POOL", "MACHINES", "CORES", "RAM", "DISK-USED", "BASE",
 				    "COMMON", "LAYER", "OS"},
