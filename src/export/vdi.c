@@ -945,11 +945,8 @@ static void post_remove(cluster *c, uint32_t app, uint32_t pool)
  * Count into c->inter the applications machine i shares with each pool's
  * profile; c->hit gets the pools with a count, *nhit how many.
  */
-static void intersect(cluster *c, size_t i, size_t *nhit)
+static void intersect_set(cluster *c, const uint32_t *a, size_t na, size_t *nhit)
 {
-	const uint32_t *a = &c->inf[c->inf_at[i]];
-	size_t na = inf_len(c, i);
-
 	*nhit = 0;
 	for (size_t k = 0; k < na; k++) {
 		const posting *ps = &c->post[a[k]];
@@ -957,6 +954,51 @@ static void intersect(cluster *c, size_t i, size_t *nhit)
 		for (uint32_t j = 0; j < ps->n; j++)
 			if (c->inter[ps->pools[j]]++ == 0)
 				c->hit[(*nhit)++] = ps->pools[j];
+	}
+}
+
+static void intersect(cluster *c, size_t i, size_t *nhit)
+{
+	intersect_set(c, &c->inf[c->inf_at[i]], inf_len(c, i), nhit);
+}
+
+/*
+ * After the first pass: a pool whose profile is at least --pool-similarity
+ * similar to the profile of an older pool still standing is merged into
+ * the most similar such pool (alive[k] = 0; the second pass places its
+ * machines).  Pools that differ by an optional application or two are one.
+ */
+static void cl_merge_profiles(cluster *c, size_t *alive)
+{
+	for (size_t k = 0; k < c->npools; k++)
+		alive[k] = 1;
+	for (size_t k = 1; k < c->npools; k++) {
+		const cl_pool *pk = &c->pools[k];
+		size_t nhit, bj = SIZE_MAX;
+		double best = -1.0;
+
+		intersect_set(c, pk->profile, pk->nprofile, &nhit);
+		for (size_t h = 0; h < nhit; h++) {
+			size_t j = c->hit[h];
+			double s = sim_of(pk->nprofile, c->pools[j].nprofile, c->inter[j]);
+
+			c->inter[j] = 0;
+			if (j >= k || !alive[j])
+				continue;
+			if (s > best || (s == best && j < bj)) {
+				best = s;
+				bj = j;
+			}
+		}
+		if (bj == SIZE_MAX) /* no older profile shares an application */
+			for (size_t j = 0; j < k; j++)
+				if (alive[j] && (pk->nprofile > 0 || c->pools[j].nprofile == 0)) {
+					best = sim_of(pk->nprofile, c->pools[j].nprofile, 0);
+					bj = j;
+					break;
+				}
+		if (bj != SIZE_MAX && best >= c->p->opt.similarity)
+			alive[k] = 0;
 	}
 }
 
@@ -1142,7 +1184,7 @@ static void cl_clear(cluster *c)
  */
 static int cluster_group(cluster *c, size_t *df)
 {
-	size_t *sizes = NULL, nbig = 0, nonempty = 0;
+	size_t *sizes = NULL, *alive = NULL, nbig = 0, nonempty = 0;
 	double lower = c->p->opt.similarity / 2.0;
 	int r;
 
@@ -1164,17 +1206,23 @@ static int cluster_group(cluster *c, size_t *df)
 		if ((r = cl_join(c, i, k)) != 0)
 			return r;
 	}
-	/* second pass, profiles fixed: the most similar profile, ties stay */
-	if ((sizes = calloc(c->npools + 1, sizeof(*sizes))) == NULL)
+	/* pools with similar profiles are one */
+	if ((sizes = calloc(c->npools + 1, sizeof(*sizes))) == NULL ||
+	    (alive = calloc(c->npools + 1, sizeof(*alive))) == NULL) {
+		free(sizes);
 		return nomem();
+	}
+	cl_merge_profiles(c, alive);
+	/* second pass, profiles fixed: the most similar profile, ties stay */
 	for (size_t i = 0; i < c->n; i++) {
 		size_t k;
 		double s;
 
-		best_pool(c, i, NULL, 0, c->assign[i], &k, &s);
+		best_pool(c, i, alive, 1, alive[c->assign[i]] ? c->assign[i] : SIZE_MAX, &k, &s);
 		sizes[k]++;
 		c->assign[i] = (uint32_t)k; /* profiles do not change: order does not matter */
 	}
+	free(alive);
 	/* small pools give up their machines */
 	for (size_t k = 0; k < c->npools; k++) {
 		nonempty += sizes[k] > 0;

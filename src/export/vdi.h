@@ -29,8 +29,11 @@
  *      profile when that is at least --pool-similarity (default 0.5; ties
  *      go to the pool created first), else founds one; the profile is
  *      recomputed as members join;
- *   3. second pass, profiles fixed: each machine moves to the pool with the
- *      most similar profile (ties keep it where it is, then go to the pool
+ *      Then a pool whose profile is at least --pool-similarity similar to
+ *      the profile of an older pool still standing is merged into the most
+ *      similar one (pools that differ by an optional application are one);
+ *   3. second pass, profiles fixed: each machine moves to the remaining pool
+ *      with the most similar profile (ties keep it where it is, then go to the pool
  *      created first);
  *   4. pools of fewer than --min-pool machines (default 3) give up their
  *      machines: each goes to the most similar pool of at least --min-pool
