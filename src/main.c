@@ -21,6 +21,7 @@ static const struct {
 	{ "scans", cmd_scans, "list recorded scans" },
 	{ "hosts", cmd_hosts, "one line per host of a scan" },
 	{ "show", cmd_show, "everything known about one host" },
+	{ "diff", cmd_diff, "what changed between two scans" },
 	{ "export", cmd_export, "write a scan as CSV, XML, JSON or a VDI plan" },
 	{ "report", cmd_report, "one-page VDI planning summary of a scan" },
 	{ "import", cmd_import, "record an nmap XML file as a scan" },

@@ -17,6 +17,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_scans(int argc, char **argv);
 int cmd_hosts(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -72,7 +72,9 @@ static const char *format_names(char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; i < export_format_count && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-					 i == 0 ? "" : i + 1 == export_format_count ? " or " : ", ",
+					 i == 0				? ""
+					 : i + 1 == export_format_count ? " or "
+									: ", ",
 					 export_formats[i].name);
 	return buf;
 }

@@ -145,10 +145,10 @@ static char *open_ports(const host_row *h)
 }
 
 static const char *const hosts_header[] = {
-    "address",	   "mac",	  "mac_vendor", "hostname",	  "domain",    "os_family",
-    "os_name",	   "os_version",  "os_build",	"device_type",	  "virtual",   "hw_vendor",
-    "hw_model",	   "open_ports",  "reasons",	"address_source", "ttl",       "rtt_us",
-    "on_link",	   "first_seen",  "last_seen",
+    "address",	"mac",	      "mac_vendor", "hostname",	      "domain",	 "os_family",
+    "os_name",	"os_version", "os_build",   "device_type",    "virtual", "hw_vendor",
+    "hw_model", "open_ports", "reasons",    "address_source", "ttl",	 "rtt_us",
+    "on_link",	"first_seen", "last_seen",
 };
 
 static int hosts_rows(FILE *out, const host_detail *d)
@@ -200,8 +200,12 @@ static int ports_rows(FILE *out, const host_detail *d)
 		const port_row *p = &d->host.ports[i];
 		numbufs nb;
 		const char *const cells[] = {
-		    d->host.address, d->host.hostname, p->proto,
-		    int_cell(nb.a, sizeof(nb.a), p->port), p->state, p->reason,
+		    d->host.address,
+		    d->host.hostname,
+		    p->proto,
+		    int_cell(nb.a, sizeof(nb.a), p->port),
+		    p->state,
+		    p->reason,
 		    int_cell(nb.b, sizeof(nb.b), p->ttl),
 		};
 		_Static_assert(ARRAY_SIZE(cells) == ARRAY_SIZE(ports_header), "ports");
@@ -221,8 +225,8 @@ static int verdicts_rows(FILE *out, const host_detail *d)
 		const verdict_row *v = &d->verdicts[i];
 		numbufs nb;
 		const char *const cells[] = {
-		    d->host.address, d->host.hostname, v->field, v->value, v->source,
-		    int_cell(nb.a, sizeof(nb.a), v->confidence),
+		    d->host.address, d->host.hostname, v->field,
+		    v->value,	     v->source,	       int_cell(nb.a, sizeof(nb.a), v->confidence),
 		};
 		_Static_assert(ARRAY_SIZE(cells) == ARRAY_SIZE(verdicts_header), "verdicts");
 		r = csv_write_row(out, cells, ARRAY_SIZE(cells));
@@ -230,9 +234,8 @@ static int verdicts_rows(FILE *out, const host_detail *d)
 	return r;
 }
 
-static const char *const services_header[] = {"address", "hostname", "proto", "port",
-					      "name",	 "product",  "version", "info",
-					      "banner",	 "source"};
+static const char *const services_header[] = {"address", "hostname", "proto", "port",	"name",
+					      "product", "version",  "info",  "banner", "source"};
 
 static int services_rows(FILE *out, const host_detail *d)
 {
@@ -242,8 +245,10 @@ static int services_rows(FILE *out, const host_detail *d)
 		const service_row *s = &d->services[i];
 		numbufs nb;
 		const char *const cells[] = {
-		    d->host.address, d->host.hostname, s->proto, int_cell(nb.a, sizeof(nb.a), s->port),
-		    s->name,	     s->product,       s->version, s->info,
+		    d->host.address, d->host.hostname,
+		    s->proto,	     int_cell(nb.a, sizeof(nb.a), s->port),
+		    s->name,	     s->product,
+		    s->version,	     s->info,
 		    s->banner,	     s->source,
 		};
 		_Static_assert(ARRAY_SIZE(cells) == ARRAY_SIZE(services_header), "services");
@@ -252,9 +257,9 @@ static int services_rows(FILE *out, const host_detail *d)
 	return r;
 }
 
-static const char *const software_header[] = {
-    "address", "hostname", "name", "version", "vendor", "install_date", "arch", "size_bytes",
-    "source"};
+static const char *const software_header[] = {"address", "hostname",   "name",
+					      "version", "vendor",     "install_date",
+					      "arch",	 "size_bytes", "source"};
 
 static int software_rows(FILE *out, const host_detail *d)
 {
@@ -264,9 +269,11 @@ static int software_rows(FILE *out, const host_detail *d)
 		const software_row *s = &d->software[i];
 		numbufs nb;
 		const char *const cells[] = {
-		    d->host.address, d->host.hostname, s->name,
-		    s->version,	     s->vendor,	       s->install_date,
-		    s->arch,	     int_cell(nb.a, sizeof(nb.a), s->size_bytes), s->source,
+		    d->host.address, d->host.hostname,
+		    s->name,	     s->version,
+		    s->vendor,	     s->install_date,
+		    s->arch,	     int_cell(nb.a, sizeof(nb.a), s->size_bytes),
+		    s->source,
 		};
 		_Static_assert(ARRAY_SIZE(cells) == ARRAY_SIZE(software_header), "software");
 		r = csv_write_row(out, cells, ARRAY_SIZE(cells));
@@ -274,9 +281,9 @@ static int software_rows(FILE *out, const host_detail *d)
 	return r;
 }
 
-static const char *const hardware_header[] = {
-    "address", "hostname", "kind",  "name",	  "vendor",	"model",
-    "serial",  "firmware", "extra", "size_bytes", "used_bytes", "source"};
+static const char *const hardware_header[] = {"address", "hostname",   "kind",	     "name",
+					      "vendor",	 "model",      "serial",     "firmware",
+					      "extra",	 "size_bytes", "used_bytes", "source"};
 
 static int hardware_rows(FILE *out, const host_detail *d)
 {
@@ -316,10 +323,8 @@ typedef struct {
 enum { TB_HOSTS, TB_PORTS, TB_VERDICTS, TB_SERVICES, TB_SOFTWARE, TB_HARDWARE, TB__COUNT };
 
 static const csv_table csv_tables[TB__COUNT] = {
-    [TB_HOSTS] = {"hosts.csv", hosts_header, ARRAY_SIZE(hosts_header), SCAN_ITER_PORTS,
-		  hosts_rows},
-    [TB_PORTS] = {"ports.csv", ports_header, ARRAY_SIZE(ports_header), SCAN_ITER_PORTS,
-		  ports_rows},
+    [TB_HOSTS] = {"hosts.csv", hosts_header, ARRAY_SIZE(hosts_header), SCAN_ITER_PORTS, hosts_rows},
+    [TB_PORTS] = {"ports.csv", ports_header, ARRAY_SIZE(ports_header), SCAN_ITER_PORTS, ports_rows},
     [TB_VERDICTS] = {"verdicts.csv", verdicts_header, ARRAY_SIZE(verdicts_header), 0,
 		     verdicts_rows},
     [TB_SERVICES] = {"services.csv", services_header, ARRAY_SIZE(services_header),
@@ -332,8 +337,10 @@ static const csv_table csv_tables[TB__COUNT] = {
 
 /* The one table a --what other than all writes. */
 static const int what_table[EXPORT_WHAT__COUNT] = {
-    [EXPORT_WHAT_HOSTS] = TB_HOSTS,	  [EXPORT_WHAT_SERVICES] = TB_SERVICES,
-    [EXPORT_WHAT_SOFTWARE] = TB_SOFTWARE, [EXPORT_WHAT_HARDWARE] = TB_HARDWARE,
+    [EXPORT_WHAT_HOSTS] = TB_HOSTS,
+    [EXPORT_WHAT_SERVICES] = TB_SERVICES,
+    [EXPORT_WHAT_SOFTWARE] = TB_SOFTWARE,
+    [EXPORT_WHAT_HARDWARE] = TB_HARDWARE,
     [EXPORT_WHAT_ALL] = -1,
 };
 
@@ -363,7 +370,7 @@ int csv_export(const export_request *req)
 	if (req->what == EXPORT_WHAT_ALL) {
 		if (req->dir == NULL)
 			return nc_fail(NC_ERR_INVALID, "csv --what all writes one file per table: "
-							"give -o DIRECTORY");
+						       "give -o DIRECTORY");
 		for (int t = 0; t < TB__COUNT; t++) {
 			if ((r = export_file_open(&files[t], req->dir, csv_tables[t].file)) != 0)
 				goto out;

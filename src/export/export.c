@@ -24,7 +24,7 @@
 #include "util/err.h"
 
 static const char *const what_names[EXPORT_WHAT__COUNT] = {
-    [EXPORT_WHAT_HOSTS] = "hosts",	   [EXPORT_WHAT_SERVICES] = "services",
+    [EXPORT_WHAT_HOSTS] = "hosts",	 [EXPORT_WHAT_SERVICES] = "services",
     [EXPORT_WHAT_SOFTWARE] = "software", [EXPORT_WHAT_HARDWARE] = "hardware",
     [EXPORT_WHAT_ALL] = "all",
 };

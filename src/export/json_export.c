@@ -213,8 +213,8 @@ static void append_value(json_out *j, const char *s)
  * software_object() order. */
 static void append_package_members(json_out *j, const software_row *s)
 {
-	static const char *const keys[] = {"\"name\":", ",\"version\":", ",\"vendor\":",
-					   ",\"install_date\":", ",\"arch\":"};
+	static const char *const keys[] = {
+	    "\"name\":", ",\"version\":", ",\"vendor\":", ",\"install_date\":", ",\"arch\":"};
 	const char *const values[] = {s->name, s->version, s->vendor, s->install_date, s->arch};
 	char size[48];
 
@@ -276,7 +276,8 @@ static void append_host(json_out *j, const host_detail *d, bool scan_id, json_t 
 		j->len += strlen(head) - 1;
 	}
 	if (wanted(req->what, "software")) {
-		snprintf(head, sizeof(head), ",\"software\":{\"count\":%zu,\"packages\":[", d->nsoftware);
+		snprintf(head, sizeof(head), ",\"software\":{\"count\":%zu,\"packages\":[",
+			 d->nsoftware);
 		append_str(j, head);
 		for (size_t i = 0; i < d->nsoftware && !j->nomem; i++) {
 			append(j, i > 0 ? ",{" : "{", i > 0 ? 2 : 1);
@@ -339,26 +340,32 @@ static void append_rows(json_out *j, const host_detail *d)
 	}
 	switch (j->req->what) {
 	case EXPORT_WHAT_SERVICES:
-		json_array_foreach (json_object_get(host, "services"), i, v)
+		json_array_foreach(json_object_get(host, "services"), i, v)
+		{
 			append_row(j, host, NULL, v);
+		}
 		break;
 	case EXPORT_WHAT_HARDWARE:
-		json_object_foreach (json_object_get(host, "hardware"), kind, list) {
+		json_object_foreach(json_object_get(host, "hardware"), kind, list)
+		{
 			json_t *k = json_string(kind);
 
-			if (k == NULL)
+			if (k == NULL) {
 				j->nomem = 1;
-			json_array_foreach (list, i, v)
-				if (k != NULL)
-					append_row(j, host, k, v);
+				break;
+			}
+			json_array_foreach(list, i, v)
+			{
+				append_row(j, host, k, v);
+			}
 			json_decref(k);
 		}
 		break;
 	default: /* software, written like the document's packages */
 		/* {"scan_id":N,"address":...,"hostname":..., rendered once a host,
 		 * at the end of the buffer, then copied in front of each row */
-		snprintf(head, sizeof(head), "{\"scan_id\":%lld,\"address\":",
-			 (long long)j->req->scan->id);
+		snprintf(head, sizeof(head),
+			 "{\"scan_id\":%lld,\"address\":", (long long)j->req->scan->id);
 		start = j->len;
 		append_str(j, head);
 		append_json(j, json_object_get(identity, "address"));

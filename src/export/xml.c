@@ -282,7 +282,8 @@ static int write_software(xml_out *x, const host_detail *d)
 
 		if (start(x, "package") != 0 || attr(x, "name", s->name) != 0 ||
 		    attr(x, "version", s->version) != 0 || attr(x, "vendor", s->vendor) != 0 ||
-		    attr(x, "install-date", s->install_date) != 0 || attr(x, "arch", s->arch) != 0 ||
+		    attr(x, "install-date", s->install_date) != 0 ||
+		    attr(x, "arch", s->arch) != 0 ||
 		    attr_int(x, "size-bytes", s->size_bytes) != 0 ||
 		    attr(x, "source", s->source) != 0 || end(x) != 0)
 			return -1;

@@ -33,8 +33,8 @@
  * writer's list (facts_store.c) and a few more, since a database written by
  * anything else is not trusted to have applied it.  ("ssh.credential" is
  * the name of the credential section that worked, not a secret.) */
-static const char *const secret_words[] = {"community", "password", "passphrase", "secret",
-					   "token", "private_key"};
+static const char *const secret_words[] = {"community", "password", "passphrase",
+					   "secret",	"token",    "private_key"};
 
 enum col_kind { C_TEXT, C_INT, C_INT64, C_PORT };
 
@@ -44,29 +44,36 @@ typedef struct {
 } col_desc;
 
 typedef struct {
-	unsigned part;	    /* SCAN_ITER_* that asks for it; 0: always read */
-	const char *what;   /* for error messages: "reading software" */
-	const char *sql;    /* ?1 scan, ?2 host; columns in cols order */
-	size_t elem;	    /* sizeof the row struct */
-	size_t rows_off;    /* of the array pointer in host_detail */
-	size_t count_off;   /* of its size_t count in host_detail */
+	unsigned part;	  /* SCAN_ITER_* that asks for it; 0: always read */
+	const char *what; /* for error messages: "reading software" */
+	const char *sql;  /* ?1 scan, ?2 host; columns in cols order */
+	size_t elem;	  /* sizeof the row struct */
+	size_t rows_off;  /* of the array pointer in host_detail */
+	size_t count_off; /* of its size_t count in host_detail */
 	const col_desc *cols;
 	size_t ncols;
 	size_t required_off; /* a text member that must not be NULL ("?"), or SIZE_MAX */
 } table_desc;
 
-#define COL(kind, type, member) {kind, offsetof(type, member)}
+#define COL(kind, type, member)                                                                    \
+	{                                                                                          \
+		kind, offsetof(type, member)                                                       \
+	}
 
 static const col_desc port_cols[] = {
-    COL(C_TEXT, port_row, proto), COL(C_PORT, port_row, port), COL(C_TEXT, port_row, state),
+    COL(C_TEXT, port_row, proto),  COL(C_PORT, port_row, port), COL(C_TEXT, port_row, state),
     COL(C_TEXT, port_row, reason), COL(C_INT, port_row, ttl),
 };
 static const col_desc verdict_cols[] = {
-    COL(C_TEXT, verdict_row, field), COL(C_TEXT, verdict_row, value),
-    COL(C_TEXT, verdict_row, source), COL(C_INT, verdict_row, confidence),
+    COL(C_TEXT, verdict_row, field),
+    COL(C_TEXT, verdict_row, value),
+    COL(C_TEXT, verdict_row, source),
+    COL(C_INT, verdict_row, confidence),
 };
 static const col_desc fact_cols[] = {
-    COL(C_TEXT, fact_row, key), COL(C_TEXT, fact_row, value), COL(C_TEXT, fact_row, source),
+    COL(C_TEXT, fact_row, key),
+    COL(C_TEXT, fact_row, value),
+    COL(C_TEXT, fact_row, source),
     COL(C_INT, fact_row, confidence),
 };
 static const col_desc service_cols[] = {
@@ -76,31 +83,26 @@ static const col_desc service_cols[] = {
     COL(C_TEXT, service_row, banner),  COL(C_TEXT, service_row, source),
 };
 static const col_desc software_cols[] = {
-    COL(C_TEXT, software_row, name),	     COL(C_TEXT, software_row, version),
-    COL(C_TEXT, software_row, vendor),	     COL(C_TEXT, software_row, install_date),
-    COL(C_TEXT, software_row, source),	     COL(C_TEXT, software_row, arch),
+    COL(C_TEXT, software_row, name),	    COL(C_TEXT, software_row, version),
+    COL(C_TEXT, software_row, vendor),	    COL(C_TEXT, software_row, install_date),
+    COL(C_TEXT, software_row, source),	    COL(C_TEXT, software_row, arch),
     COL(C_INT64, software_row, size_bytes),
 };
 static const col_desc hardware_cols[] = {
-    COL(C_TEXT, hardware_row, kind),	   COL(C_TEXT, hardware_row, name),
-    COL(C_TEXT, hardware_row, vendor),	   COL(C_TEXT, hardware_row, model),
-    COL(C_TEXT, hardware_row, serial),	   COL(C_TEXT, hardware_row, firmware),
-    COL(C_TEXT, hardware_row, extra),	   COL(C_INT64, hardware_row, size_bytes),
+    COL(C_TEXT, hardware_row, kind),	    COL(C_TEXT, hardware_row, name),
+    COL(C_TEXT, hardware_row, vendor),	    COL(C_TEXT, hardware_row, model),
+    COL(C_TEXT, hardware_row, serial),	    COL(C_TEXT, hardware_row, firmware),
+    COL(C_TEXT, hardware_row, extra),	    COL(C_INT64, hardware_row, size_bytes),
     COL(C_INT64, hardware_row, used_bytes), COL(C_TEXT, hardware_row, source),
 };
 
 enum { T_PORTS, T_VERDICTS, T_FACTS, T_SERVICES, T_SOFTWARE, T_HARDWARE, T__COUNT };
 
 #define TABLE(p, w, s, type, rows, count, cols, req)                                               \
-	{p,                                                                                        \
-	 w,                                                                                        \
-	 s,                                                                                        \
-	 sizeof(type),                                                                             \
-	 offsetof(host_detail, rows),                                                              \
-	 offsetof(host_detail, count),                                                             \
-	 cols,                                                                                     \
-	 ARRAY_SIZE(cols),                                                                         \
-	 req}
+	{                                                                                          \
+		p, w, s, sizeof(type), offsetof(host_detail, rows), offsetof(host_detail, count),  \
+		    cols, ARRAY_SIZE(cols), req                                                    \
+	}
 
 /* The orders are query_host_detail()'s, so `show` and an export agree. */
 static const table_desc tables[T__COUNT] = {
@@ -120,21 +122,21 @@ static const table_desc tables[T__COUNT] = {
 			 "SELECT proto, port, name, product, version, info, banner, source"
 			 " FROM services WHERE scan_id = ?1 AND host_id = ?2 ORDER BY proto, port",
 			 service_row, services, nservices, service_cols, SIZE_MAX),
-    [T_SOFTWARE] = TABLE(SCAN_ITER_SOFTWARE, "reading software",
-			 /* sorted by sort_software(): SQLite's sorter would copy
-			  * every record, and cost more than reading them */
-			 "SELECT name, version, vendor, install_date, source, arch, size_bytes"
-			 " FROM software WHERE scan_id = ?1 AND host_id = ?2 ORDER BY rowid",
-			 software_row, software, nsoftware, software_cols,
-			 offsetof(software_row, name)),
-    [T_HARDWARE] = TABLE(SCAN_ITER_HARDWARE, "reading hardware",
-			 "SELECT kind, name, vendor, model, serial, firmware, extra, size_bytes,"
-			 " used_bytes, source FROM hardware WHERE scan_id = ?1 AND host_id = ?2"
-			 " ORDER BY CASE kind WHEN 'cpu' THEN 0 WHEN 'memory' THEN 1"
-			 " WHEN 'storage' THEN 2 WHEN 'nic' THEN 3 WHEN 'device' THEN 4"
-			 " WHEN 'entity' THEN 5 WHEN 'printer' THEN 6 ELSE 7 END, kind, rowid",
-			 hardware_row, hardware, nhardware, hardware_cols,
-			 offsetof(hardware_row, kind)),
+    [T_SOFTWARE] =
+	TABLE(SCAN_ITER_SOFTWARE, "reading software",
+	      /* sorted by sort_software(): SQLite's sorter would copy
+	       * every record, and cost more than reading them */
+	      "SELECT name, version, vendor, install_date, source, arch, size_bytes"
+	      " FROM software WHERE scan_id = ?1 AND host_id = ?2 ORDER BY rowid",
+	      software_row, software, nsoftware, software_cols, offsetof(software_row, name)),
+    [T_HARDWARE] =
+	TABLE(SCAN_ITER_HARDWARE, "reading hardware",
+	      "SELECT kind, name, vendor, model, serial, firmware, extra, size_bytes,"
+	      " used_bytes, source FROM hardware WHERE scan_id = ?1 AND host_id = ?2"
+	      " ORDER BY CASE kind WHEN 'cpu' THEN 0 WHEN 'memory' THEN 1"
+	      " WHEN 'storage' THEN 2 WHEN 'nic' THEN 3 WHEN 'device' THEN 4"
+	      " WHEN 'entity' THEN 5 WHEN 'printer' THEN 6 ELSE 7 END, kind, rowid",
+	      hardware_row, hardware, nhardware, hardware_cols, offsetof(hardware_row, kind)),
 };
 
 /* Schema 4 added the software's arch and size_bytes; a database of schema
@@ -191,7 +193,7 @@ struct scan_iter {
 	sqlite3_stmt *table[T__COUNT]; /* NULL for the tables not asked for */
 	size_t cap[T__COUNT];	       /* allocated elements of each array */
 	host_detail cur;
-	chunk *chunks; /* the arena; the first one with room is filled */
+	chunk *chunks;	      /* the arena; the first one with room is filled */
 	software_row *sorted; /* sort_software()'s scratch array */
 	size_t sorted_cap;
 	uint32_t *order;

@@ -10,7 +10,8 @@
 #   lab.sh down PREFIX    tear it down; safe to call twice
 #   lab.sh status PREFIX  exit 0 if the lab is up
 #
-# or `. lab.sh` and call lab_up / lab_down / lab_status / lab_ns / lab_fact.
+# or `. lab.sh` and call lab_up / lab_down / lab_status / lab_ns / lab_fact,
+# and lab_add_host to add a host to a running lab.
 #
 # Everything is named after PREFIX and lives in namespaces; nothing touches
 # the root namespace's interfaces, routes or sysctls. Addresses come from
@@ -309,10 +310,11 @@ lab_alive() {
 # lab's namespaces: a recycled pid is left alone), then delete only the
 # namespaces this lab made.
 lab_down() {
-	local p=$1 state f pid n i inns=" "
+	local p=$1 state f pid n i inns=" " extra
 	lab_check_prefix "$p" || return 1
 	state=$LAB_STATE/$p
-	for n in $LAB_NAMESPACES; do
+	extra=$(lab_extra_namespaces "$state")
+	for n in $LAB_NAMESPACES $extra; do
 		lab_ns_exists "$p-$n" &&
 			inns="$inns$(ip netns pids "$p-$n" 2>/dev/null | tr '\n' ' ')"
 	done
@@ -332,13 +334,50 @@ lab_down() {
 	done
 	lab_farmsvc_stop "$p" "$state"
 	lab_svc_stop "$p" "$state"
-	for n in $LAB_NAMESPACES $LAB_SVC_NAMESPACES; do
+	for n in $LAB_NAMESPACES $LAB_SVC_NAMESPACES $extra; do
 		if lab_ns_exists "$p-$n"; then
 			ip netns del "$p-$n" || lab_die "cannot delete namespace $p-$n"
 		fi
 	done
 	rm -rf "${state:?}"
 	return 0
+}
+
+# ---- hosts added to a running lab (lab_add_host) --------------------------
+#
+# For tests that change the lab between two scans (tests/lab/diff.test): a
+# new host appears on the LAN. Its namespace is listed in
+# $LAB_STATE/PREFIX/extra-namespaces, so lab_down kills the pids of its
+# pidfiles found there and deletes it like the others.
+
+# lab_extra_namespaces STATE — the suffixes lab_add_host recorded.
+lab_extra_namespaces() {
+	[ -f "$1/extra-namespaces" ] || return 0
+	grep -x 'h[0-9]*' "$1/extra-namespaces"
+}
+
+# lab_add_host PREFIX N — a new host PREFIX-hN on the LAN with 198.18.1.N/24
+# and MAC 02:00:c6:12:01:NN (N in hex), nothing listening. N: 14-254 (the
+# lab's own hosts are 10-13, the scanner 1).
+lab_add_host() {
+	local p=$1 h=$2 state=$LAB_STATE/$1
+	lab_check_prefix "$p" || return 1
+	case "$h" in "" | *[!0-9]*) lab_die "lab_add_host: bad host number '$h'"; return 1 ;; esac
+	if [ "$h" -lt 14 ] || [ "$h" -gt 254 ]; then
+		lab_die "lab_add_host: host number $h not in 14-254"
+		return 1
+	fi
+	lab_ns_exists "$p-scan" || { lab_die "lab $p is not up"; return 1; }
+	lab_ns_exists "$p-h$h" && { lab_die "namespace $p-h$h already exists"; return 1; }
+	ip netns add "$p-h$h" || return 1
+	echo "h$h" >>"$state/extra-namespaces" || return 1
+	ip -n "$p-h$h" link set lo up || return 1
+	lab_sysctls "$p" "h$h" || return 1
+	ip -n "$p-h$h" link add eth0 address "02:00:c6:12:01:$(printf %02x "$h")" \
+		type veth peer name "h$h" netns "$p-lan" || return 1
+	ip -n "$p-h$h" addr add "198.18.1.$h/24" dev eth0 || return 1
+	ip -n "$p-h$h" link set eth0 up || return 1
+	ip -n "$p-lan" link set "h$h" master br0 up || return 1
 }
 
 # ---- the services segment (lab_up PREFIX services) ------------------------

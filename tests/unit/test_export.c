@@ -60,8 +60,7 @@ static void test_csv_formulas(void **state)
 	const char *const numbers[] = {"-1", "+2", "-0.5", "12", "-1.", "-.5", "1-2"};
 
 	(void)state;
-	check_row(cells, ARRAY_SIZE(cells),
-		  "'=1+1,'+1+1,'-2+3,'@SUM(A1),'\tx,\"'\rx\",'-,'+\r\n");
+	check_row(cells, ARRAY_SIZE(cells), "'=1+1,'+1+1,'-2+3,'@SUM(A1),'\tx,\"'\rx\",'-,'+\r\n");
 	/* Plain numbers stay numbers; "-1." and "-.5" are not plain. */
 	check_row(numbers, ARRAY_SIZE(numbers), "-1,+2,-0.5,12,'-1.,'-.5,1-2\r\n");
 	assert_true(csv_cell_is_formula("=x"));
@@ -92,16 +91,19 @@ static void test_text_clean(void **state)
 	assert_string_equal(export_text(&b, "tab\tlf\ncr\r"), "tab\tlf\ncr\r");
 	/* C0 controls and XML's forbidden characters. */
 	assert_string_equal(export_text(&b, "a\x01z\x1f"), "a\xef\xbf\xbdz\xef\xbf\xbd");
-	assert_string_equal(export_text(&b, "\xef\xbf\xbe\xef\xbf\xbf"),
-			    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(
+	    export_text(&b, "\xef\xbf\xbe\xef\xbf\xbf"),
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	/* A lone high byte, a truncated sequence, a stray continuation byte. */
 	assert_string_equal(export_text(&b, "x\xffy"), "x\xef\xbf\xbdy");
 	assert_string_equal(export_text(&b, "x\xe6\x97"), "x\xef\xbf\xbd\xef\xbf\xbd");
 	assert_string_equal(export_text(&b, "\x80"), "\xef\xbf\xbd");
 	/* Overlong '/', a surrogate, past U+10FFFF. */
 	assert_string_equal(export_text(&b, "\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd");
-	assert_string_equal(export_text(&b, "\xe0\x80\xaf"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
-	assert_string_equal(export_text(&b, "\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(export_text(&b, "\xe0\x80\xaf"),
+			    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(export_text(&b, "\xed\xa0\x80"),
+			    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	assert_string_equal(export_text(&b, "\xf4\x90\x80\x80"),
 			    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	export_buf_free(&b);
@@ -109,10 +111,14 @@ static void test_text_clean(void **state)
 
 static void test_csv_cleans_text(void **state)
 {
-	const char *const cells[] = {"a\x01" "b", "\xff"};
+	const char *const cells[] = {"a\x01"
+				     "b",
+				     "\xff"};
 
 	(void)state;
-	check_row(cells, ARRAY_SIZE(cells), "a\xef\xbf\xbd" "b,\xef\xbf\xbd\r\n");
+	check_row(cells, ARRAY_SIZE(cells),
+		  "a\xef\xbf\xbd"
+		  "b,\xef\xbf\xbd\r\n");
 }
 
 static void test_what_and_formats(void **state)
@@ -134,9 +140,9 @@ static void test_what_and_formats(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_csv_quoting),	    cmocka_unit_test(test_csv_formulas),
+	    cmocka_unit_test(test_csv_quoting),	       cmocka_unit_test(test_csv_formulas),
 	    cmocka_unit_test(test_csv_formula_quoted), cmocka_unit_test(test_text_clean),
-	    cmocka_unit_test(test_csv_cleans_text),   cmocka_unit_test(test_what_and_formats),
+	    cmocka_unit_test(test_csv_cleans_text),    cmocka_unit_test(test_what_and_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
