@@ -58,6 +58,8 @@ static void usage(FILE *f)
 		"                   the base image: 0.9, 90 or 90%% (default 90%%)\n"
 		"  --pool-similarity J  Jaccard similarity of application sets to join a\n"
 		"                   pool, 0-1 (default 0.5)\n"
+		"  --min-pool N     pools of fewer machines are merged into similar ones or\n"
+		"                   the OS group's unpooled machines; 0 or 1: never (default 3)\n"
 		"  --db FILE        inventory database (default: $NETCENSUS_DB, else ./netcensus.db)\n"
 		"  -h, --help       show this help\n");
 }
@@ -161,6 +163,7 @@ int cmd_export(int argc, char **argv)
 	    {"rules", required_argument, NULL, 'R'},
 	    {"base-share", required_argument, NULL, 'B'},
 	    {"pool-similarity", required_argument, NULL, 'P'},
+	    {"min-pool", required_argument, NULL, 'M'},
 	    {"vdi-format", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -205,6 +208,9 @@ int cmd_export(int argc, char **argv)
 		case 'P':
 			req.vdi_similarity = optarg;
 			break;
+		case 'M':
+			req.vdi_min_pool = optarg;
+			break;
 		case 'V':
 			req.vdi_format = optarg;
 			break;
@@ -239,9 +245,11 @@ int cmd_export(int argc, char **argv)
 		cli_error("export: --jsonl goes with --format json");
 		return NC_EXIT_ERROR;
 	}
-	if ((req.vdi_rules || req.vdi_base_share || req.vdi_similarity || req.vdi_format) &&
+	if ((req.vdi_rules || req.vdi_base_share || req.vdi_similarity || req.vdi_min_pool ||
+	     req.vdi_format) &&
 	    strcmp(fmt->name, "vdi") != 0) {
-		cli_error("export: --rules, --base-share, --pool-similarity and --vdi-format go "
+		cli_error("export: --rules, --base-share, --pool-similarity, --min-pool and "
+			  "--vdi-format go "
 			  "with --format vdi");
 		return NC_EXIT_ERROR;
 	}

@@ -25,14 +25,14 @@
 #include "util/err.h"
 #include "util/parse.h"
 
-#define REPORT_DEFAULT_TOP 15
+#define REPORT_DEFAULT_TOP 10
 
 static void usage(FILE *f)
 {
 	fprintf(
 	    f,
 	    "usage: netcensus report [--db FILE] [--scan ID] [--top N] [--rules FILE]\n"
-	    "                        [--base-share S] [--pool-similarity J]\n"
+	    "                        [--base-share S] [--pool-similarity J] [--min-pool N]\n"
 	    "\n"
 	    "Summarise one scan (default: the newest that completed or was interrupted)\n"
 	    "for VDI planning: machines by OS and type, the most installed applications,\n"
@@ -41,14 +41,17 @@ static void usage(FILE *f)
 	    "\n"
 	    "  --db FILE        inventory database (default: $NETCENSUS_DB, else ./netcensus.db)\n"
 	    "  --scan ID        the scan to summarise (see `netcensus scans`)\n"
-	    "  --top N          how many applications to list (default %d)\n"
+	    "  --top N          how many OS, applications, pools and flagged applications\n"
+	    "                   to list (default %d)\n"
 	    "  --rules FILE     application rules (default: the shipped vdi-rules.conf)\n"
 	    "  --base-share S   share of a pool's machines that puts an application in the\n"
 	    "                   base image: 0.9, 90 or 90%% (default 90%%)\n"
 	    "  --pool-similarity J  Jaccard similarity of application sets to join a pool,\n"
 	    "                   0-1 (default %.1f)\n"
+	    "  --min-pool N     pools of fewer machines are merged into similar ones or\n"
+	    "                   the OS group's unpooled machines; 0 or 1: never (default %d)\n"
 	    "  -h, --help       show this help\n",
-	    REPORT_DEFAULT_TOP, VDI_DEFAULT_SIMILARITY);
+	    REPORT_DEFAULT_TOP, VDI_DEFAULT_SIMILARITY, VDI_DEFAULT_MIN_POOL);
 }
 
 int cmd_report(int argc, char **argv)
@@ -60,13 +63,15 @@ int cmd_report(int argc, char **argv)
 	    {"rules", required_argument, NULL, 'R'},
 	    {"base-share", required_argument, NULL, 'B'},
 	    {"pool-similarity", required_argument, NULL, 'P'},
+	    {"min-pool", required_argument, NULL, 'M'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *opt_db = NULL, *opt_scan = NULL, *opt_top = NULL, *opt_rules = NULL;
-	const char *opt_share = NULL, *opt_sim = NULL;
+	const char *opt_share = NULL, *opt_sim = NULL, *opt_min = NULL;
 	vdi_options opt = {.base_share = VDI_DEFAULT_BASE_SHARE,
-			   .similarity = VDI_DEFAULT_SIMILARITY};
+			   .similarity = VDI_DEFAULT_SIMILARITY,
+			   .min_pool = VDI_DEFAULT_MIN_POOL};
 	appnorm_rules *rules = NULL;
 	inventory_t *inv = NULL;
 	vdi_plan *plan = NULL;
@@ -94,6 +99,9 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'P':
 			opt_sim = optarg;
+			break;
+		case 'M':
+			opt_min = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -129,6 +137,8 @@ int cmd_report(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (opt_min != NULL && (r = vdi_parse_min_pool(opt_min, &opt.min_pool)) != 0)
+		goto out;
 	if ((r = appnorm_rules_load(opt_rules ? opt_rules : vdi_default_rules_path(), &rules)) != 0)
 		goto out;
 	opt.rules = rules;

@@ -45,8 +45,8 @@ typedef struct {
 	const char *dir; /* set instead of out when wants_dir() said so: -o DIR */
 	const char *output; /* -o as given; NULL for standard output */
 	/* vdi only (NULL: not given): --rules FILE, --base-share, --pool-similarity,
-	 * --vdi-format csv|json|xml */
-	const char *vdi_rules, *vdi_base_share, *vdi_similarity, *vdi_format;
+	 * --min-pool, --vdi-format csv|json|xml */
+	const char *vdi_rules, *vdi_base_share, *vdi_similarity, *vdi_min_pool, *vdi_format;
 } export_request;
 
 typedef struct {

@@ -4,8 +4,8 @@
  * vdi.c — building the VDI plan of a scan (vdi.h): machines from the
  * verdicts, facts and hardware rows; applications from the software rows,
  * normalised once per distinct (name, publisher, major version) and
- * counted per machine; pools by OS and Jaccard similarity of application
- * sets.
+ * counted per machine; pools by OS and by profile clustering of
+ * application sets (vdi.h).
  *
  * The software table is the big one (hundreds of rows per host): it is
  * read host by host through its (scan_id, host_id) index, each row is
@@ -728,35 +728,6 @@ static int cmp_cluster(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Jaccard similarity of two ascending sets. */
-static double jaccard(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
-{
-	size_t i = 0, j = 0, inter = 0;
-
-	if (na == 0 && nb == 0)
-		return 1.0;
-	while (i < na && j < nb) {
-		if (a[i] == b[j]) {
-			inter++;
-			i++;
-			j++;
-		} else if (a[i] < b[j]) {
-			i++;
-		} else {
-			j++;
-		}
-	}
-	return (double)inter / (double)(na + nb - inter);
-}
-
-static int add_member(vdi_pool *pool, size_t *cap, size_t idx)
-{
-	if (nc_grow(&pool->members, cap, pool->nmembers + 1, sizeof(*pool->members), 8) != 0)
-		return nomem();
-	pool->members[pool->nmembers++] = idx;
-	return 0;
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -843,6 +814,21 @@ static int finish_pool(vdi_plan *p, vdi_pool *pool, size_t *counts)
 	}
 	sort_plan = p;
 	qsort(pool->apps, pool->napps, sizeof(*pool->apps), cmp_pool_app);
+	/* each member against the pool's base and common applications */
+	for (size_t k = 0; k < pool->nbase + pool->ncommon; k++)
+		counts[pool->apps[k].app] = 1;
+	for (size_t i = 0; i < pool->nmembers; i++) {
+		vdi_machine *mc = &p->machines[pool->members[i]];
+		size_t inter = 0, nprof = pool->nbase + pool->ncommon;
+
+		for (size_t k = 0; k < mc->napps; k++)
+			inter += counts[mc->apps[k]];
+		mc->similarity = mc->napps + nprof == 0
+				     ? 1.0
+				     : (double)inter / (double)(mc->napps + nprof - inter);
+	}
+	for (size_t k = 0; k < pool->nbase + pool->ncommon; k++)
+		counts[pool->apps[k].app] = 0;
 
 	if ((v = malloc(pool->nmembers * sizeof(*v))) == NULL)
 		return nomem();
@@ -860,16 +846,490 @@ static int finish_pool(vdi_plan *p, vdi_pool *pool, size_t *counts)
 	return 0;
 }
 
+/* ------------------------------------------------------- clustering */
+
+/*
+ * The clustering of one OS group (vdi.h, netcensus(1) "Pools").  Machines
+ * are numbered 0..n-1 in name order within the group; a machine's
+ * informative applications (on fewer than VDI_UBIQUITOUS and at least
+ * VDI_RARE of the group's machines, and on two at least) are a slice of
+ * inf[]; a pool's profile holds those on more than half of its members.  Pools are numbered in
+ * order of creation.  posting[a] lists the pools whose profile holds
+ * application a, so that a machine is compared only with the pools that
+ * share one of its applications.
+ */
+
+typedef struct {
+	uint32_t app, count;
+} app_count;
+
+typedef struct {
+	app_count *counts; /* informative applications of the members, ascending */
+	size_t ncounts;
+	uint32_t *profile; /* those on at least half of the members, ascending */
+	size_t nprofile, nmembers;
+} cl_pool;
+
+typedef struct {
+	uint32_t *pools;
+	uint32_t n, cap;
+} posting;
+
+typedef struct {
+	vdi_plan *p;
+	const cluster_item *items; /* the group, in name order */
+	size_t n;
+	uint32_t *inf; /* informative applications, machine after machine */
+	size_t *inf_at; /* machine i: inf[inf_at[i] .. inf_at[i + 1]) */
+	posting *post;	/* by application */
+	uint32_t *touched_apps; /* applications with a posting, to reset */
+	size_t ntouched_apps, touched_cap;
+	cl_pool *pools;
+	size_t npools, pools_cap;
+	uint32_t *inter;  /* by pool: shared applications with the machine */
+	uint32_t *hit;	  /* pools with inter > 0 */
+	size_t inter_cap; /* of inter and hit */
+	uint32_t *assign; /* machine -> pool */
+} cluster;
+
+static size_t inf_len(const cluster *c, size_t i)
+{
+	return c->inf_at[i + 1] - c->inf_at[i];
+}
+
+/* Jaccard similarity from the sizes and the intersection. */
+static double sim_of(size_t na, size_t nb, size_t inter)
+{
+	if (na + nb == 0)
+		return 1.0;
+	return (double)inter / (double)(na + nb - inter);
+}
+
+static int post_add(cluster *c, uint32_t app, uint32_t pool)
+{
+	posting *ps = &c->post[app];
+
+	if (ps->n == ps->cap) {
+		uint32_t ncap = ps->cap ? ps->cap * 2 : 4;
+		uint32_t *v = realloc(ps->pools, ncap * sizeof(*v));
+
+		if (v == NULL)
+			return nomem();
+		if (ps->cap == 0) {
+			if (nc_grow(&c->touched_apps, &c->touched_cap, c->ntouched_apps + 1,
+				    sizeof(*c->touched_apps), 64) != 0) {
+				free(v);
+				return nomem();
+			}
+			c->touched_apps[c->ntouched_apps++] = app;
+		}
+		ps->pools = v;
+		ps->cap = ncap;
+	}
+	ps->pools[ps->n++] = pool;
+	return 0;
+}
+
+static void post_remove(cluster *c, uint32_t app, uint32_t pool)
+{
+	posting *ps = &c->post[app];
+
+	for (uint32_t k = 0; k < ps->n; k++)
+		if (ps->pools[k] == pool) {
+			ps->pools[k] = ps->pools[--ps->n];
+			return;
+		}
+}
+
+/*
+ * Count into c->inter the applications machine i shares with each pool's
+ * profile; c->hit gets the pools with a count, *nhit how many.
+ */
+static void intersect_set(cluster *c, const uint32_t *a, size_t na, size_t *nhit)
+{
+	*nhit = 0;
+	for (size_t k = 0; k < na; k++) {
+		const posting *ps = &c->post[a[k]];
+
+		for (uint32_t j = 0; j < ps->n; j++)
+			if (c->inter[ps->pools[j]]++ == 0)
+				c->hit[(*nhit)++] = ps->pools[j];
+	}
+}
+
+static void intersect(cluster *c, size_t i, size_t *nhit)
+{
+	intersect_set(c, &c->inf[c->inf_at[i]], inf_len(c, i), nhit);
+}
+
+/*
+ * After the first pass: a pool whose profile is at least --pool-similarity
+ * similar to the profile of an older pool still standing is merged into
+ * the most similar such pool (alive[k] = 0; the second pass places its
+ * machines).  Pools that differ by an optional application or two are one.
+ */
+static void cl_merge_profiles(cluster *c, size_t *alive)
+{
+	for (size_t k = 0; k < c->npools; k++)
+		alive[k] = 1;
+	for (size_t k = 1; k < c->npools; k++) {
+		const cl_pool *pk = &c->pools[k];
+		size_t nhit, bj = SIZE_MAX;
+		double best = -1.0;
+
+		intersect_set(c, pk->profile, pk->nprofile, &nhit);
+		for (size_t h = 0; h < nhit; h++) {
+			size_t j = c->hit[h];
+			double s = sim_of(pk->nprofile, c->pools[j].nprofile, c->inter[j]);
+
+			c->inter[j] = 0;
+			if (j >= k || !alive[j])
+				continue;
+			if (s > best || (s == best && j < bj)) {
+				best = s;
+				bj = j;
+			}
+		}
+		if (bj == SIZE_MAX) /* no older profile shares an application */
+			for (size_t j = 0; j < k; j++)
+				if (alive[j] && (pk->nprofile > 0 || c->pools[j].nprofile == 0)) {
+					best = sim_of(pk->nprofile, c->pools[j].nprofile, 0);
+					bj = j;
+					break;
+				}
+		if (bj != SIZE_MAX && best >= c->p->opt.similarity)
+			alive[k] = 0;
+	}
+}
+
+/*
+ * The most similar pool to machine i: *best_pool (SIZE_MAX: none) and
+ * *best.  With sizes, only among the pools with sizes[k] >= min.  Ties go
+ * to prefer (SIZE_MAX: none), else to the lowest pool number.
+ */
+static void best_pool(cluster *c, size_t i, const size_t *sizes, size_t min, size_t prefer,
+		      size_t *best_pool, double *best)
+{
+	size_t na = inf_len(c, i), nhit;
+
+	*best_pool = SIZE_MAX;
+	*best = -1.0;
+	intersect(c, i, &nhit);
+	for (size_t h = 0; h < nhit; h++) {
+		size_t k = c->hit[h];
+		double s = sim_of(na, c->pools[k].nprofile, c->inter[k]);
+
+		c->inter[k] = 0;
+		if (sizes != NULL && sizes[k] < min)
+			continue;
+		if (s > *best ||
+		    (s == *best && *best_pool != prefer && (k == prefer || k < *best_pool))) {
+			*best = s;
+			*best_pool = k;
+		}
+	}
+	if (*best_pool != SIZE_MAX)
+		return; /* above 0: better than any pool that shares nothing */
+	/* no pool shares an application: similarity 1 with an empty profile
+	 * when the machine has no informative application either, else 0 */
+	for (int empty = na == 0; empty >= 0; empty--) {
+		for (size_t n = 0; n <= c->npools; n++) {
+			size_t k = n == 0 ? prefer : n - 1;
+
+			if (k >= c->npools || (sizes != NULL && sizes[k] < min) ||
+			    (empty && c->pools[k].nprofile > 0))
+				continue;
+			*best_pool = k;
+			*best = empty ? 1.0 : 0.0;
+			return;
+		}
+	}
+}
+
+/* Machine i into pool k: counts, profile and postings follow. */
+static int cl_join(cluster *c, size_t i, size_t k)
+{
+	cl_pool *pl = &c->pools[k];
+	const uint32_t *a = &c->inf[c->inf_at[i]];
+	size_t na = inf_len(c, i), x = 0, y = 0, n = 0, np = 0, oi = 0;
+	app_count *counts = malloc((pl->ncounts + na + 1) * sizeof(*counts));
+	uint32_t *profile;
+	int r = 0;
+
+	if (counts == NULL)
+		return nomem();
+	while (x < pl->ncounts || y < na) {
+		if (y == na || (x < pl->ncounts && pl->counts[x].app < a[y]))
+			counts[n++] = pl->counts[x++];
+		else if (x == pl->ncounts || a[y] < pl->counts[x].app)
+			counts[n++] = (app_count){a[y++], 1};
+		else {
+			counts[n++] = (app_count){a[y++], pl->counts[x++].count + 1};
+		}
+	}
+	pl->nmembers++;
+	if ((profile = malloc((n + 1) * sizeof(*profile))) == NULL) {
+		free(counts);
+		return nomem();
+	}
+	for (size_t j = 0; j < n; j++)
+		if (2 * (size_t)counts[j].count > pl->nmembers)
+			profile[np++] = counts[j].app;
+	/* the postings follow the change of profile */
+	for (size_t j = 0; j < np && r == 0; j++) {
+		while (oi < pl->nprofile && pl->profile[oi] < profile[j])
+			post_remove(c, pl->profile[oi++], (uint32_t)k);
+		if (oi < pl->nprofile && pl->profile[oi] == profile[j])
+			oi++;
+		else
+			r = post_add(c, profile[j], (uint32_t)k);
+	}
+	while (r == 0 && oi < pl->nprofile)
+		post_remove(c, pl->profile[oi++], (uint32_t)k);
+	free(pl->counts);
+	free(pl->profile);
+	pl->counts = counts;
+	pl->ncounts = n;
+	pl->profile = profile;
+	pl->nprofile = np;
+	return r;
+}
+
+static int cl_new_pool(cluster *c, size_t *k)
+{
+	if (nc_grow(&c->pools, &c->pools_cap, c->npools + 1, sizeof(*c->pools), 16) != 0)
+		return nomem();
+	if (c->npools + 1 > c->inter_cap) {
+		size_t cap = c->inter_cap ? c->inter_cap * 2 : 64;
+		uint32_t *inter = realloc(c->inter, cap * sizeof(*inter)), *hit;
+
+		if (inter == NULL)
+			return nomem();
+		c->inter = inter;
+		memset(c->inter + c->inter_cap, 0, (cap - c->inter_cap) * sizeof(*inter));
+		if ((hit = realloc(c->hit, cap * sizeof(*hit))) == NULL)
+			return nomem();
+		c->hit = hit;
+		c->inter_cap = cap;
+	}
+	memset(&c->pools[c->npools], 0, sizeof(*c->pools));
+	*k = c->npools++;
+	return 0;
+}
+
+/* The informative applications of each machine of the group. */
+static int cl_informative(cluster *c, size_t *df)
+{
+	size_t total = 0, need, rare;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const vdi_machine *m = &c->p->machines[c->items[i].idx];
+
+		for (size_t k = 0; k < m->napps; k++)
+			df[m->apps[k]]++;
+		total += m->napps;
+	}
+	need = (size_t)ceil(VDI_UBIQUITOUS * (double)c->n - 1e-9);
+	rare = NC_MAX((size_t)2, (size_t)ceil(VDI_RARE * (double)c->n - 1e-9));
+	if ((c->inf = malloc((total + 1) * sizeof(*c->inf))) == NULL ||
+	    (c->inf_at = malloc((c->n + 1) * sizeof(*c->inf_at))) == NULL)
+		return nomem();
+	total = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const vdi_machine *m = &c->p->machines[c->items[i].idx];
+
+		c->inf_at[i] = total;
+		for (size_t k = 0; k < m->napps; k++)
+			if (df[m->apps[k]] < need && df[m->apps[k]] >= rare)
+				c->inf[total++] = m->apps[k];
+	}
+	c->inf_at[c->n] = total;
+	for (size_t i = 0; i < c->n; i++) {
+		const vdi_machine *m = &c->p->machines[c->items[i].idx];
+
+		for (size_t k = 0; k < m->napps; k++)
+			df[m->apps[k]] = 0;
+	}
+	return 0;
+}
+
+static void cl_clear(cluster *c)
+{
+	for (size_t k = 0; k < c->npools; k++) {
+		free(c->pools[k].counts);
+		free(c->pools[k].profile);
+	}
+	for (size_t k = 0; k < c->ntouched_apps; k++) {
+		posting *ps = &c->post[c->touched_apps[k]];
+
+		free(ps->pools);
+		*ps = (posting){0};
+	}
+	free(c->pools);
+	free(c->inter);
+	free(c->hit);
+	free(c->assign);
+	free(c->inf);
+	free(c->inf_at);
+	free(c->touched_apps);
+	c->pools = NULL;
+	c->inter = c->hit = c->assign = c->inf = c->touched_apps = NULL;
+	c->inf_at = NULL;
+	c->npools = c->pools_cap = c->inter_cap = c->ntouched_apps = c->touched_cap = 0;
+}
+
+/*
+ * Cluster one OS group: c->assign[i] is the pool of machine i (a pool
+ * number below c->npools), or c->npools for the group's unpooled pool.
+ */
+static int cluster_group(cluster *c, size_t *df)
+{
+	size_t *sizes = NULL, *alive = NULL, nbig = 0, nonempty = 0;
+	double lower = c->p->opt.similarity / 2.0;
+	int r;
+
+	if ((r = cl_informative(c, df)) != 0)
+		return r;
+	if ((c->assign = malloc(c->n * sizeof(*c->assign))) == NULL)
+		return nomem();
+	/* first pass: join the most similar profile, or found a pool */
+	for (size_t i = 0; i < c->n; i++) {
+		size_t k;
+		double s;
+
+		best_pool(c, i, NULL, 0, SIZE_MAX, &k, &s);
+		if (k == SIZE_MAX || s < c->p->opt.similarity) {
+			if ((r = cl_new_pool(c, &k)) != 0)
+				return r;
+		}
+		c->assign[i] = (uint32_t)k;
+		if ((r = cl_join(c, i, k)) != 0)
+			return r;
+	}
+	/* pools with similar profiles are one */
+	if ((sizes = calloc(c->npools + 1, sizeof(*sizes))) == NULL ||
+	    (alive = calloc(c->npools + 1, sizeof(*alive))) == NULL) {
+		free(sizes);
+		return nomem();
+	}
+	cl_merge_profiles(c, alive);
+	/* second pass, profiles fixed: the most similar profile, ties stay */
+	for (size_t i = 0; i < c->n; i++) {
+		size_t k;
+		double s;
+
+		best_pool(c, i, alive, 1, alive[c->assign[i]] ? c->assign[i] : SIZE_MAX, &k, &s);
+		sizes[k]++;
+		c->assign[i] = (uint32_t)k; /* profiles do not change: order does not matter */
+	}
+	free(alive);
+	/* small pools give up their machines */
+	for (size_t k = 0; k < c->npools; k++) {
+		nonempty += sizes[k] > 0;
+		nbig += c->p->opt.min_pool > 1 && sizes[k] >= c->p->opt.min_pool;
+	}
+	if (c->p->opt.min_pool > 1 && nonempty > 1 && nbig == 0) {
+		for (size_t i = 0; i < c->n; i++)
+			c->assign[i] = (uint32_t)c->npools;
+	} else if (c->p->opt.min_pool > 1 && nbig > 0 && nbig < nonempty) {
+		for (size_t i = 0; i < c->n; i++) {
+			size_t k;
+			double s;
+
+			if (sizes[c->assign[i]] >= c->p->opt.min_pool)
+				continue;
+			best_pool(c, i, sizes, c->p->opt.min_pool, SIZE_MAX, &k, &s);
+			c->assign[i] = (uint32_t)(k != SIZE_MAX && s >= lower ? k : c->npools);
+		}
+	}
+	free(sizes);
+	return 0;
+}
+
+typedef struct {
+	size_t pool, size, first; /* cluster pool, machines, first machine */
+} group_pool;
+
+static int cmp_group_pool(const void *a, const void *b)
+{
+	const group_pool *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The pools of the clustered group c into p->pools. */
+static int emit_group(vdi_plan *p, cluster *c, size_t *pool_cap)
+{
+	group_pool *gp = calloc(c->npools + 1, sizeof(*gp));
+	size_t *at = NULL, ng = 0, unpooled = 0, first;
+	int r = 0;
+
+	if (gp == NULL || (at = malloc((c->npools + 1) * sizeof(*at))) == NULL) {
+		r = nomem();
+		goto out;
+	}
+	for (size_t k = 0; k <= c->npools; k++)
+		gp[k] = (group_pool){.pool = k, .first = SIZE_MAX};
+	for (size_t i = 0; i < c->n; i++) {
+		group_pool *g = &gp[c->assign[i]];
+
+		if (g->size++ == 0)
+			g->first = i;
+	}
+	unpooled = gp[c->npools].size;
+	/* the pools by size, then first machine; empty ones go */
+	qsort(gp, c->npools, sizeof(*gp), cmp_group_pool);
+	for (ng = 0; ng < c->npools && gp[ng].size > 0; ng++)
+		;
+	if (unpooled > 0)
+		gp[ng++] = (group_pool){.pool = c->npools, .size = unpooled};
+	if (nc_grow(&p->pools, pool_cap, p->npools + ng, sizeof(*p->pools), 16) != 0) {
+		r = nomem();
+		goto out;
+	}
+	first = p->npools;
+	memset(&p->pools[first], 0, ng * sizeof(*p->pools));
+	p->npools += ng; /* from here on freed with the plan */
+	for (size_t g = 0; g < ng; g++) {
+		vdi_pool *pool = &p->pools[first + g];
+		const vdi_machine *lead = &p->machines[c->items[0].idx];
+
+		at[gp[g].pool] = first + g;
+		pool->unpooled = gp[g].pool == c->npools;
+		if ((pool->members = malloc(gp[g].size * sizeof(*pool->members))) == NULL ||
+		    (pool->os_label = strdup(c->items[0].label)) == NULL ||
+		    (lead->os_family != NULL && (pool->os_family = strdup(lead->os_family)) == NULL)) {
+			r = nomem();
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		vdi_pool *pool = &p->pools[at[c->assign[i]]];
+
+		pool->members[pool->nmembers++] = c->items[i].idx;
+	}
+	for (size_t g = 0; g < ng; g++)
+		p->pools[first + g].leader = p->pools[first + g].members[0];
+out:
+	free(gp);
+	free(at);
+	return r;
+}
+
 static int build_pools(vdi_plan *p)
 {
 	cluster_item *items = NULL;
-	size_t *counts = NULL, pool_cap = 0, *member_caps = NULL, group_start = 0;
+	size_t *counts = NULL, pool_cap = 0;
+	cluster c = {.p = p};
 	int r = 0;
 
 	if (p->nmachines == 0)
 		return 0;
 	if ((items = calloc(p->nmachines, sizeof(*items))) == NULL ||
-	    (counts = calloc(p->napps ? p->napps : 1, sizeof(*counts))) == NULL) {
+	    (counts = calloc(p->napps ? p->napps : 1, sizeof(*counts))) == NULL ||
+	    (c.post = calloc(p->napps ? p->napps : 1, sizeof(*c.post))) == NULL) {
 		r = nomem();
 		goto out;
 	}
@@ -882,64 +1342,15 @@ static int build_pools(vdi_plan *p)
 	}
 	qsort(items, p->nmachines, sizeof(*items), cmp_cluster);
 
-	for (size_t i = 0; i < p->nmachines; i++) {
-		const vdi_machine *mc = &p->machines[items[i].idx];
-		double best = -1.0;
-		size_t best_pool = 0;
-
-		if (i == 0 || strcmp(items[i].label, items[i - 1].label) != 0)
-			group_start = p->npools; /* pools of this OS group start here */
-		for (size_t k = group_start; k < p->npools; k++) {
-			const vdi_machine *lead = &p->machines[p->pools[k].leader];
-			size_t lo = NC_MIN(lead->napps, mc->napps),
-			       hi = NC_MAX(lead->napps, mc->napps);
-			double j;
-
-			/* |A n B| / |A u B| <= min / max: skip what cannot win */
-			if (hi > 0 && (double)lo / (double)hi <= best)
-				continue;
-			j = jaccard(lead->apps, lead->napps, mc->apps, mc->napps);
-			if (j > best) {
-				best = j;
-				best_pool = k;
-			}
-		}
-		if (best >= p->opt.similarity && p->npools > group_start) {
-			r = add_member(&p->pools[best_pool], &member_caps[best_pool], items[i].idx);
-		} else {
-			vdi_pool *pool;
-			size_t old_cap = pool_cap;
-
-			if (nc_grow(&p->pools, &pool_cap, p->npools + 1, sizeof(*p->pools), 16) !=
-			    0) {
-				r = nomem();
-				goto out;
-			}
-			if (pool_cap != old_cap) {
-				size_t *mcaps =
-				    realloc(member_caps, pool_cap * sizeof(*member_caps));
-
-				if (mcaps == NULL) {
-					r = nomem();
-					goto out;
-				}
-				member_caps = mcaps;
-			}
-			pool = &p->pools[p->npools];
-			memset(pool, 0, sizeof(*pool));
-			member_caps[p->npools] = 0;
-			p->npools++;
-			pool->leader = items[i].idx;
-			if ((pool->os_label = strdup(items[i].label)) == NULL ||
-			    (mc->os_family != NULL &&
-			     (pool->os_family = strdup(mc->os_family)) == NULL)) {
-				r = nomem();
-				goto out;
-			}
-			r = add_member(pool, &member_caps[p->npools - 1], items[i].idx);
-		}
-		if (r != 0)
+	for (size_t i = 0, end; i < p->nmachines; i = end) {
+		for (end = i + 1;
+		     end < p->nmachines && strcmp(items[end].label, items[i].label) == 0; end++)
+			;
+		c.items = &items[i];
+		c.n = end - i;
+		if ((r = cluster_group(&c, counts)) != 0 || (r = emit_group(p, &c, &pool_cap)) != 0)
 			goto out;
+		cl_clear(&c);
 	}
 	for (size_t k = 0; k < p->npools; k++) {
 		vdi_pool *pool = &p->pools[k];
@@ -951,11 +1362,12 @@ static int build_pools(vdi_plan *p)
 			goto out;
 	}
 out:
+	cl_clear(&c);
+	free(c.post);
 	for (size_t i = 0; items != NULL && i < p->nmachines; i++)
 		free(items[i].label);
 	free(items);
 	free(counts);
-	free(member_caps);
 	return r;
 }
 
@@ -1022,6 +1434,8 @@ int vdi_plan_build(inventory_t *inv, const scan_row *scan, const vdi_options *op
 			       "--base-share must be above 0 and at most 1 (100%%)");
 	if (!(opt->similarity >= 0.0 && opt->similarity <= 1.0))
 		return nc_fail(NC_ERR_INVALID, "--pool-similarity must be between 0 and 1");
+	if (opt->min_pool > VDI_MAX_MIN_POOL)
+		return nc_fail(NC_ERR_INVALID, "--min-pool must be at most %d", VDI_MAX_MIN_POOL);
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return nomem();
 	p->opt = *opt;

@@ -14,23 +14,47 @@
  *                 the base-image applications, the app-layer candidates and
  *                 the sizing of each pool.
  *
- * Pools, deterministically (same inventory and options, same pools):
- *   1. machines are grouped by OS: (os.family, os.name, os.version);
- *   2. within a group, machines are taken in order of name (hostname, else
- *      address; case-insensitive; then address, then host id).  Each joins
- *      the existing pool whose leader (its first machine) has the highest
- *      Jaccard similarity |A n B| / |A u B| of normalised application sets
- *      with it, when that is at least --pool-similarity (default 0.5);
- *      ties go to the pool created first; otherwise it founds a new pool
- *      and leads it.  Two machines without applications have similarity 1;
- *   3. pools are numbered pool-01, pool-02... by OS group (sorted by
- *      label), then in order of creation.
+ * Pools, deterministically (same inventory and options, same pools; see
+ * netcensus(1), "Pools", for the exact rules):
+ *   1. machines are grouped by OS: (os.family, os.name, os.version), and
+ *      taken in order of name (hostname, else address; case-insensitive;
+ *      then address, then host id).  Similarity is the Jaccard similarity
+ *      of the machine's *informative* applications (those on fewer than
+ *      VDI_UBIQUITOUS and at least VDI_RARE of its OS group's machines, and
+ *      on two at least: the rest are on nearly every machine or are one
+ *      person's tools, and say nothing about its role) and a pool's
+ *      *profile* (the informative applications on more than half of its
+ *      members); two empty sets have similarity 1;
+ *   2. first pass: each machine joins the pool with the most similar
+ *      profile when that is at least --pool-similarity (default 0.5; ties
+ *      go to the pool created first), else founds one; the profile is
+ *      recomputed as members join;
+ *      Then a pool whose profile is at least --pool-similarity similar to
+ *      the profile of an older pool still standing is merged into the most
+ *      similar one (pools that differ by an optional application are one);
+ *   3. second pass, profiles fixed: each machine moves to the remaining pool
+ *      with the most similar profile (ties keep it where it is, then go to the pool
+ *      created first);
+ *   4. pools of fewer than --min-pool machines (default 3) give up their
+ *      machines: each goes to the most similar pool of at least --min-pool
+ *      machines of its OS group when the similarity is at least half of
+ *      --pool-similarity, else to the group's one "unpooled" pool.  A group
+ *      whose pools are all small is one pool when it has one, else one
+ *      unpooled pool;
+ *   5. pools are numbered pool-01, pool-02... by OS group (sorted by
+ *      label), then by size (largest first), then by first member; the
+ *      unpooled pool comes last in its group.
+ *   Cost: each machine is compared only with the pools whose profile shares
+ *   one of its informative applications (an inverted index), so the work
+ *   grows with machines x matching pools, not machines squared.
  *   In each pool an application present on at least --base-share of the
  *   machines (default 0.9; rounded up to whole machines) is "base" (the
  *   gold image), on fewer than half "layer" (an app-layer or
  *   app-virtualisation candidate), in between "common" (a decision per
- *   pool).  Sizing: machines, median and max CPU cores and RAM, median,
- *   max and total disk used, over the machines where each is known.
+ *   pool).  A member's similarity is the Jaccard similarity of its
+ *   applications and the pool's base and common ones.  Sizing: machines,
+ *   median and max CPU cores and RAM, median, max and total disk used, over
+ *   the machines where each is known.
  *
  * Memory: a few hundred bytes per machine and per distinct application
  * (and application version, publisher and spelling), plus 4 bytes per
@@ -53,10 +77,15 @@
 
 #define VDI_DEFAULT_BASE_SHARE 0.9
 #define VDI_DEFAULT_SIMILARITY 0.5
+#define VDI_DEFAULT_MIN_POOL 3
+#define VDI_MAX_MIN_POOL 100000
+#define VDI_UBIQUITOUS 0.9 /* on this share of an OS group: not informative */
+#define VDI_RARE 0.02	   /* on less (or on one machine): not informative */
 
 typedef struct {
 	double base_share;	    /* (0, 1]: share of a pool's machines for "base" */
 	double similarity;	    /* [0, 1]: Jaccard threshold to join a pool */
+	size_t min_pool;	    /* smaller pools are merged; 0 or 1: never */
 	const appnorm_rules *rules; /* NULL: no rules (shapes only) */
 } vdi_options;
 
@@ -79,7 +108,8 @@ typedef struct {
 	char *last_user; /* netbios.user, else the first of users.logged_on */
 	uint32_t *apps;	 /* application indexes, ascending */
 	size_t napps;
-	size_t pool; /* index into vdi_plan.pools */
+	size_t pool;	   /* index into vdi_plan.pools */
+	double similarity; /* to its pool's base and common applications */
 } vdi_machine;
 
 typedef struct {
@@ -98,6 +128,9 @@ typedef struct {
 
 typedef enum { VDI_ROLE_BASE, VDI_ROLE_COMMON, VDI_ROLE_LAYER } vdi_role;
 
+/* "pool", or "unpooled" for the machines of an OS group that fit no pool. */
+#define vdi_pool_kind(p) ((p)->unpooled ? "unpooled" : "pool")
+
 /* "base", "common", "layer". */
 const char *vdi_role_name(vdi_role r);
 
@@ -111,9 +144,10 @@ typedef struct {
 	char id[32];	 /* "pool-01" */
 	char *os_label;	 /* "Microsoft Windows 10 Enterprise 10.0.19045" or "unknown OS" */
 	char *os_family; /* NULL unknown */
+	bool unpooled;	 /* the machines of an OS group that fit no pool */
 	size_t *members; /* machine indexes, in the clustering order */
 	size_t nmembers;
-	size_t leader;	    /* machine index */
+	size_t leader;	    /* machine index: the first member */
 	vdi_pool_app *apps; /* by role, then machines (descending), then name */
 	size_t napps, nbase, ncommon, nlayer;
 	double cores_median, ram_median, disk_used_median; /* -1 unknown */
@@ -203,12 +237,15 @@ int vdi_export_format(const export_request *req);
 /* "0.9", "90", "90%" as a share in (0, 1]: 0 or NC_ERR_INVALID naming what. */
 int vdi_parse_share(const char *s, double *out, const char *what);
 
+/* --min-pool: a whole number of machines, 0 to VDI_MAX_MIN_POOL. */
+int vdi_parse_min_pool(const char *s, size_t *out);
+
 /* The shipped rules file: the source tree's when running from the build
  * tree, else $(pkgdatadir)/vdi-rules.conf. */
 const char *vdi_default_rules_path(void);
 
-/* The console summary of `netcensus report` to f. top: how many
- * applications to list. */
+/* The console summary of `netcensus report` to f. top: how many OS,
+ * applications, pools and flagged applications to list. */
 int vdi_report(const vdi_plan *plan, FILE *f, size_t top);
 
 #endif

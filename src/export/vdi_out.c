@@ -28,6 +28,7 @@
 #include "export/vdi.h"
 #include "util/compat.h"
 #include "util/err.h"
+#include "util/parse.h"
 
 #ifndef NC_DATADIR
 #define NC_DATADIR "/usr/local/share/netcensus"
@@ -99,6 +100,17 @@ bad:
 	return nc_fail(NC_ERR_INVALID, "bad %s '%s' (a share such as 0.9, 90 or 90%%)", what, s);
 }
 
+int vdi_parse_min_pool(const char *s, size_t *out)
+{
+	uint64_t v;
+	int r;
+
+	if ((r = parse_u64(s, 0, VDI_MAX_MIN_POOL, &v, "--min-pool")) != 0)
+		return r;
+	*out = (size_t)v;
+	return 0;
+}
+
 /* v as decimal text in buf, or NULL when absent (< 0). */
 static const char *num(char *buf, size_t len, int64_t v)
 {
@@ -127,28 +139,6 @@ static const char *percent(char *buf, size_t len, size_t part, size_t whole)
 static const char *virtual_word(int v)
 {
 	return v == 1 ? "virtual" : v == 0 ? "physical" : NULL;
-}
-
-/* Jaccard similarity of a machine to its pool's leader. */
-static double leader_similarity(const vdi_plan *p, const vdi_machine *m)
-{
-	const vdi_machine *l = &p->machines[p->pools[m->pool].leader];
-	size_t i = 0, j = 0, inter = 0;
-
-	if (m->napps == 0 && l->napps == 0)
-		return 1.0;
-	while (i < m->napps && j < l->napps) {
-		if (m->apps[i] == l->apps[j]) {
-			inter++;
-			i++;
-			j++;
-		} else if (m->apps[i] < l->apps[j]) {
-			i++;
-		} else {
-			j++;
-		}
-	}
-	return (double)inter / (double)(m->napps + l->napps - inter);
 }
 
 /* Versions "1.0;2.0" (ascending; unknown left out) into a malloc'd string. */
@@ -301,6 +291,7 @@ static int csv_pools(csv_ctx *c)
 {
 	static const char *const head[] = {
 	    "pool",
+	    "kind",
 	    "os_family",
 	    "os",
 	    "machines",
@@ -327,6 +318,7 @@ static int csv_pools(csv_ctx *c)
 		    dt[24];
 		const char *row[] = {
 		    p->id,
+		    vdi_pool_kind(p),
 		    p->os_family,
 		    p->os_label,
 		    num(n, sizeof(n), (int64_t)p->nmembers),
@@ -366,7 +358,7 @@ static int csv_pool_members(csv_ctx *c)
 			const char *row[] = {p->id, num(id, sizeof(id), m->host_id), m->address,
 					     m->hostname, sim};
 
-			snprintf(sim, sizeof(sim), "%.3f", leader_similarity(c->plan, m));
+			snprintf(sim, sizeof(sim), "%.3f", m->similarity);
 			if ((r = csv_row(c, row, ARRAY_SIZE(row))) != 0)
 				return r;
 		}
@@ -723,6 +715,7 @@ static json_t *json_pool(json_ctx *c, const vdi_pool *p)
 		return NULL;
 	}
 	set(c, o, "id", js(c, p->id));
+	set(c, o, "kind", js(c, vdi_pool_kind(p)));
 	set(c, o, "os_family", js(c, p->os_family));
 	set(c, o, "os", js(c, p->os_label));
 	set(c, o, "leader", json_integer(l->host_id));
@@ -746,7 +739,7 @@ static json_t *json_pool(json_ctx *c, const vdi_pool *p)
 		set(c, e, "host_id", json_integer(m->host_id));
 		set(c, e, "hostname", js(c, m->hostname));
 		set(c, e, "address", js(c, m->address));
-		set(c, e, "similarity", json_real(leader_similarity(c->plan, m)));
+		set(c, e, "similarity", json_real(m->similarity));
 	}
 	set(c, o, "machines", members);
 	for (size_t k = 0; k < p->napps; k++) {
@@ -779,6 +772,7 @@ int vdi_write_json(inventory_t *inv, const vdi_plan *plan, FILE *out)
 	}
 	set(&c, opts, "base_share", json_real(plan->opt.base_share));
 	set(&c, opts, "pool_similarity", json_real(plan->opt.similarity));
+	set(&c, opts, "min_pool", json_integer((json_int_t)plan->opt.min_pool));
 	set(&c, sum, "machines", json_integer((json_int_t)plan->nmachines));
 	set(&c, sum, "applications", json_integer((json_int_t)plan->napps));
 	set(&c, sum, "pools", json_integer((json_int_t)plan->npools));
@@ -950,7 +944,8 @@ static int xml_pool(xml_ctx *x, const vdi_pool *p)
 {
 	const vdi_machine *l = &x->plan->machines[p->leader];
 
-	if (xstart(x, "pool") || xattr(x, "id", p->id) || xattr(x, "os", p->os_label) ||
+	if (xstart(x, "pool") || xattr(x, "id", p->id) || xattr(x, "kind", vdi_pool_kind(p)) ||
+	    xattr(x, "os", p->os_label) ||
 	    xattr(x, "os-family", p->os_family) || xnum(x, "leader", l->host_id))
 		return -1;
 	if (xstart(x, "sizing") || xnum(x, "machines", (int64_t)p->nmembers) ||
@@ -964,7 +959,7 @@ static int xml_pool(xml_ctx *x, const vdi_pool *p)
 		const vdi_machine *m = &x->plan->machines[p->members[k]];
 		char sim[16];
 
-		snprintf(sim, sizeof(sim), "%.3f", leader_similarity(x->plan, m));
+		snprintf(sim, sizeof(sim), "%.3f", m->similarity);
 		if (xstart(x, "member") || xnum(x, "host-id", m->host_id) ||
 		    xattr(x, "hostname", m->hostname) || xattr(x, "address", m->address) ||
 		    xattr(x, "similarity", sim) || xend(x))
@@ -1022,7 +1017,8 @@ int vdi_write_xml(inventory_t *inv, const vdi_plan *plan, FILE *out)
 	    xmlTextWriterStartElementNS(x.w, NULL, X("vdi"), X(VDI_XML_NAMESPACE)) < 0 ||
 	    xattr(&x, "version", "1") || xattr(&x, "generator", export_generator()) ||
 	    xml_scan(&x, &plan->scan) || xstart(&x, "options") || xattr(&x, "base-share", share) ||
-	    xattr(&x, "pool-similarity", sim) || xend(&x) || xstart(&x, "summary") ||
+	    xattr(&x, "pool-similarity", sim) || xnum(&x, "min-pool", (int64_t)plan->opt.min_pool) ||
+	    xend(&x) || xstart(&x, "summary") ||
 	    xnum(&x, "machines", (int64_t)plan->nmachines) ||
 	    xnum(&x, "applications", (int64_t)plan->napps) ||
 	    xnum(&x, "pools", (int64_t)plan->npools) ||
@@ -1086,7 +1082,8 @@ int vdi_export_format(const export_request *req)
 	appnorm_rules *rules = NULL;
 	vdi_plan *plan = NULL;
 	vdi_options opt = {.base_share = VDI_DEFAULT_BASE_SHARE,
-			   .similarity = VDI_DEFAULT_SIMILARITY};
+			   .similarity = VDI_DEFAULT_SIMILARITY,
+			   .min_pool = VDI_DEFAULT_MIN_POOL};
 	vdi_output o;
 	bool in_txn = false;
 	int r;
@@ -1107,6 +1104,8 @@ int vdi_export_format(const export_request *req)
 				       "bad --pool-similarity '%s' (a number from 0 to 1)",
 				       req->vdi_similarity);
 	}
+	if (req->vdi_min_pool != NULL && (r = vdi_parse_min_pool(req->vdi_min_pool, &opt.min_pool)) != 0)
+		return r;
 	if ((r = appnorm_rules_load(req->vdi_rules ? req->vdi_rules : vdi_default_rules_path(),
 				    &rules)) != 0)
 		return r;

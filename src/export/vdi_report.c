@@ -20,7 +20,6 @@
 
 #define REPORT_WIDTH 78
 #define REPORT_MAX_COLUMNS 10
-#define REPORT_BASE_LIST 12 /* base-image applications named per pool */
 #define REPORT_NAME_MAX 44  /* characters of a name in a table */
 
 /* Characters, not bytes, of UTF-8 text (for column widths). */
@@ -121,43 +120,12 @@ static int cmp_tally(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
-/* Print "  item, item, item" wrapped at REPORT_WIDTH with indent. */
-static void wrapped(FILE *f, const char *indent, const char *const *items, size_t n,
-		    const char *more)
-{
-	size_t col = 0;
-
-	for (size_t i = 0; i <= n; i++) {
-		const char *s = i < n ? items[i] : more;
-		size_t w;
-
-		if (s == NULL)
-			break;
-		w = width(s) + (i + 1 < n || (i + 1 == n && more) ? 1 : 0);
-		if (col == 0) {
-			fputs(indent, f);
-			col = strlen(indent);
-		} else if (col + 1 + w > REPORT_WIDTH) {
-			fputc('\n', f);
-			fputs(indent, f);
-			col = strlen(indent);
-		} else {
-			fputc(' ', f);
-			col++;
-		}
-		fprintf(f, "%s%s", s, w > width(s) ? "," : "");
-		col += w;
-	}
-	if (col > 0)
-		fputc('\n', f);
-}
-
-static int report_os(const vdi_plan *p, FILE *f)
+static int report_os(const vdi_plan *p, FILE *f, size_t top)
 {
 	tally *t = calloc(p->npools ? p->npools : 1, sizeof(*t));
 	const char **cells;
 	char(*nums)[24];
-	size_t nt = 0;
+	size_t nt = 0, shown, rest = 0;
 
 	if (t == NULL)
 		return NC_ERR_NOMEM;
@@ -171,15 +139,18 @@ static int report_os(const vdi_plan *p, FILE *f)
 		t[nt++].n = p->pools[i].nmembers;
 	}
 	qsort(t, nt, sizeof(*t), cmp_tally);
-	cells = calloc(nt * 3 + 1, sizeof(*cells));
-	nums = calloc(nt * 2 + 1, sizeof(*nums));
+	shown = NC_MIN(nt, top);
+	for (size_t i = shown; i < nt; i++)
+		rest += t[i].n;
+	cells = calloc(shown * 3 + 1, sizeof(*cells));
+	nums = calloc(shown * 2 + 1, sizeof(*nums));
 	if (cells == NULL || nums == NULL) {
 		free(t);
 		free(cells);
 		free(nums);
 		return NC_ERR_NOMEM;
 	}
-	for (size_t i = 0; i < nt; i++) {
+	for (size_t i = 0; i < shown; i++) {
 		snprintf(nums[2 * i], sizeof(nums[0]), "%zu", t[i].n);
 		snprintf(nums[2 * i + 1], sizeof(nums[0]), "%.1f%%",
 			 100.0 * (double)t[i].n / (double)p->nmachines);
@@ -188,8 +159,10 @@ static int report_os(const vdi_plan *p, FILE *f)
 		cells[3 * i + 2] = t[i].label;
 	}
 	fputs("Machines by OS\n", f);
-	table(f, (const char *const[]){"MACHINES", "SHARE", "OS"}, 3, cells, nt,
+	table(f, (const char *const[]){"MACHINES", "SHARE", "OS"}, 3, cells, shown,
 	      (const bool[]){true, true, false});
+	if (nt > shown)
+		fprintf(f, "  and %zu more OS (%zu machines)\n", nt - shown, rest);
 	free(t);
 	free(cells);
 	free(nums);
@@ -289,19 +262,74 @@ static int report_apps(const vdi_plan *p, FILE *f, size_t top)
 	return 0;
 }
 
-static int report_pools(const vdi_plan *p, FILE *f)
+static int cmp_pool_size(const void *a, const void *b)
+{
+	const vdi_pool *x = &sort_plan->pools[*(const size_t *)a];
+	const vdi_pool *y = &sort_plan->pools[*(const size_t *)b];
+
+	if (x->nmembers != y->nmembers)
+		return x->nmembers > y->nmembers ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* "    name, name, name and N more" on one line of REPORT_WIDTH: as many
+ * of the pool's base applications as fit. */
+static void base_line(const vdi_plan *p, const vdi_pool *pl, FILE *f)
+{
+	char line[4 * REPORT_WIDTH + 64], more[48];
+	size_t used = 0, n = 0, col = 4;
+
+	for (size_t k = 0; k < pl->napps && pl->apps[k].role == VDI_ROLE_BASE; k++) {
+		char name[4 * REPORT_NAME_MAX];
+		const char *s = shorten(name, sizeof(name), p->apps[pl->apps[k].app].name);
+		size_t w = width(s) + (n > 0 ? 2 : 0);
+
+		/* room for this name and, unless it is the last, "and N more" */
+		snprintf(more, sizeof(more), " and %zu more", pl->nbase - n - 1);
+		if (col + w + (n + 1 < pl->nbase ? strlen(more) + 1 : 0) > REPORT_WIDTH ||
+		    used + strlen(s) + 3 >= sizeof(line))
+			break;
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", n ? ", " : "", s);
+		col += w;
+		n++;
+	}
+	if (n < pl->nbase)
+		snprintf(more, sizeof(more), "%s%zu more", n ? ", and " : "", pl->nbase - n);
+	else
+		more[0] = '\0';
+	fprintf(f, "    %.*s%s\n", (int)used, line, more);
+}
+
+static int report_pools(const vdi_plan *p, FILE *f, size_t top)
 {
 	enum { NC = 9 };
-	const char **cells = calloc(p->npools * NC + 1, sizeof(*cells));
-	char(*buf)[8][32] = calloc(p->npools + 1, sizeof(*buf));
+	size_t shown = NC_MIN(top, p->npools), rest = 0;
+	size_t *order = malloc((p->npools ? p->npools : 1) * sizeof(*order));
+	const char **cells = calloc(shown * NC + 1, sizeof(*cells));
+	char(*buf)[8][32] = calloc(shown + 1, sizeof(*buf));
+	char(*os)[256] = calloc(shown + 1, sizeof(*os));
+	size_t unpooled = 0, unpooled_machines = 0;
 
-	if (cells == NULL || buf == NULL) {
+	if (order == NULL || cells == NULL || buf == NULL || os == NULL) {
+		free(order);
 		free(cells);
 		free(buf);
+		free(os);
 		return NC_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < p->npools; i++) {
-		const vdi_pool *pl = &p->pools[i];
+		order[i] = i;
+		if (p->pools[i].unpooled) {
+			unpooled++;
+			unpooled_machines += p->pools[i].nmembers;
+		}
+	}
+	sort_plan = p;
+	qsort(order, p->npools, sizeof(*order), cmp_pool_size);
+	for (size_t i = shown; i < p->npools; i++)
+		rest += p->pools[order[i]].nmembers;
+	for (size_t i = 0; i < shown; i++) {
+		const vdi_pool *pl = &p->pools[order[i]];
 		const char **row = cells + i * NC;
 
 		snprintf(buf[i][0], sizeof(buf[0][0]), "%zu", pl->nmembers);
@@ -316,38 +344,45 @@ static int report_pools(const vdi_plan *p, FILE *f)
 		row[5] = buf[i][4];
 		row[6] = buf[i][5];
 		row[7] = buf[i][6];
-		row[8] = pl->os_label;
+		snprintf(os[i], sizeof(os[0]), "%s%s", pl->unpooled ? "unpooled: " : "",
+			 pl->os_label);
+		row[8] = os[i];
 	}
-	fprintf(f, "Pools (%zu; similarity >= %.2f, base share >= %.0f%%)\n", p->npools,
-		p->opt.similarity, p->opt.base_share * 100.0);
+	fprintf(f,
+		"Pools (%zu, of which %zu unpooled with %zu machine%s; similarity >= %.2f, "
+		"min %zu machines, base share >= %.0f%%)\n",
+		p->npools, unpooled, unpooled_machines, unpooled_machines == 1 ? "" : "s",
+		p->opt.similarity, p->opt.min_pool, p->opt.base_share * 100.0);
 	table(f,
 	      (const char *const[]){"POOL", "MACHINES", "CORES", "RAM", "DISK-USED", "BASE",
 				    "COMMON", "LAYER", "OS"},
-	      NC, cells, p->npools,
+	      NC, cells, shown,
 	      (const bool[]){false, true, true, true, true, true, true, true, false});
+	if (p->npools > shown)
+		fprintf(f, "  and %zu more pools (%zu machines): see `netcensus export --format vdi`\n",
+			p->npools - shown, rest);
 	free(cells);
 	free(buf);
+	free(os);
 
-	for (size_t i = 0; i < p->npools; i++) {
-		const vdi_pool *pl = &p->pools[i];
-		const char *names[REPORT_BASE_LIST];
-		size_t n = 0;
-		char head[64], more[48];
+	fputs("Base images of these pools\n", f);
+	for (size_t i = 0; i < shown; i++) {
+		const vdi_pool *pl = &p->pools[order[i]];
 
-		for (size_t k = 0; k < pl->napps && n < REPORT_BASE_LIST; k++)
-			if (pl->apps[k].role == VDI_ROLE_BASE)
-				names[n++] = p->apps[pl->apps[k].app].name;
-		snprintf(head, sizeof(head), "%s base image (%zu):", pl->id, pl->nbase);
-		snprintf(more, sizeof(more), "and %zu more", pl->nbase - n);
-		fprintf(f, "%s%s\n", head, pl->nbase == 0 ? " none" : "");
-		wrapped(f, "    ", names, n, pl->nbase > n ? more : NULL);
+		if (pl->unpooled)
+			continue; /* machines that fit no pool share no image */
+		fprintf(f, "  %s (%zu application%s)%s\n", pl->id, pl->nbase,
+			pl->nbase == 1 ? "" : "s", pl->nbase == 0 ? ": none" : ":");
+		if (pl->nbase > 0)
+			base_line(p, pl, f);
 	}
+	free(order);
 	return 0;
 }
 
-static int report_flags(const vdi_plan *p, FILE *f)
+static int report_flags(const vdi_plan *p, FILE *f, size_t top)
 {
-	size_t n = 0, k = 0;
+	size_t n = 0, k = 0, shown, *order;
 	const char **cells;
 	char(*nums)[24];
 
@@ -361,26 +396,35 @@ static int report_flags(const vdi_plan *p, FILE *f)
 	}
 	cells = calloc(n * 3, sizeof(*cells));
 	nums = calloc(n, sizeof(*nums));
-	if (cells == NULL || nums == NULL) {
+	order = malloc(n * sizeof(*order));
+	if (cells == NULL || nums == NULL || order == NULL) {
 		free(cells);
 		free(nums);
+		free(order);
 		return NC_ERR_NOMEM;
 	}
-	for (size_t i = 0; i < p->napps; i++) {
-		const vdi_app *a = &p->apps[i];
+	for (size_t i = 0; i < p->napps; i++)
+		if (p->apps[i].flag != NULL)
+			order[k++] = i;
+	sort_plan = p;
+	qsort(order, n, sizeof(*order), cmp_top);
+	shown = NC_MIN(n, top);
+	for (k = 0; k < shown; k++) {
+		const vdi_app *a = &p->apps[order[k]];
 
-		if (a->flag == NULL)
-			continue;
 		snprintf(nums[k], sizeof(nums[0]), "%zu", a->machines);
 		cells[3 * k] = nums[k];
 		cells[3 * k + 1] = a->flag;
 		cells[3 * k + 2] = a->name;
-		k++;
 	}
-	table(f, (const char *const[]){"MACHINES", "FLAG", "APPLICATION"}, 3, cells, n,
+	table(f, (const char *const[]){"MACHINES", "FLAG", "APPLICATION"}, 3, cells, shown,
 	      (const bool[]){true, false, false});
+	if (n > shown)
+		fprintf(f, "  and %zu more: see flags.csv of `netcensus export --format vdi`\n",
+			n - shown);
 	free(cells);
 	free(nums);
+	free(order);
 	return 0;
 }
 
@@ -397,17 +441,17 @@ int vdi_report(const vdi_plan *p, FILE *f, size_t top)
 	if (p->nmachines == 0)
 		return 0;
 	fputc('\n', f);
-	if ((r = report_os(p, f)) != 0)
+	if ((r = report_os(p, f, top)) != 0)
 		goto nomem;
 	report_types(p, f);
 	fputc('\n', f);
 	if ((r = report_apps(p, f, top)) != 0)
 		goto nomem;
 	fputc('\n', f);
-	if ((r = report_pools(p, f)) != 0)
+	if ((r = report_pools(p, f, top)) != 0)
 		goto nomem;
 	fputc('\n', f);
-	if ((r = report_flags(p, f)) != 0)
+	if ((r = report_flags(p, f, top)) != 0)
 		goto nomem;
 	return 0;
 nomem:

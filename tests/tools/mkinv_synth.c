@@ -9,7 +9,13 @@
  *
  * HOSTS hosts in 198.18.0.0/15 (200 to a /24), each with a MAC, a hostname
  * and a profile: Windows 10/11 workstations, Windows Servers, Debian,
- * Ubuntu and RHEL servers, a few printers and switches. Computers carry
+ * Ubuntu and RHEL servers, a few printers and switches. Each computer has
+ * a role (office, developer, finance, engineering, call-centre desktops;
+ * web, database, file and domain controller Windows servers; web,
+ * database, file and container Linux servers) whose core applications
+ * nearly every member has, some of its extras, a little noise (a core
+ * application missing, an odd one more) and the organisation's image; see
+ * host_fill_packages(). Computers carry
  * about N packages (N +-10%) from a catalogue of real-looking names:
  * Windows applications with their publishers ("Mozilla Firefox (x64
  * en-US)", runtimes, drivers) and hotfixes (KB numbers, as the SSH
@@ -225,6 +231,33 @@ static const catalogue_entry windows_apps[] = {
     {"Microsoft Azure Connected Machine Agent", "Microsoft Corporation", "1.36.02548.1424", 15,
      FOR_SRV},
     {"Sophos Endpoint Agent", "Sophos Limited", "2023.2.1.10", 10, FOR_WIN},
+    /* departmental and server-role applications: only through roles */
+    {"Microsoft Visio - en-us", "Microsoft Corporation", "16.0.16924.20150;16.0.17029.20108", 0,
+     FOR_DESK},
+    {"Nitro PDF Pro", "Nitro Software, Inc.", "14.10.0.21", 0, FOR_DESK},
+    {"JetBrains IntelliJ IDEA 2023.3", "JetBrains s.r.o.", "233.11799.241;233.13135.103", 0,
+     FOR_DESK},
+    {"SAP GUI for Windows 7.70 (Patch {v})", "SAP SE", "5;8", 0, FOR_DESK},
+    {"Microsoft Power BI Desktop (x64)", "Microsoft Corporation", "2.123.742.0;2.124.581.0", 0,
+     FOR_DESK},
+    {"Sage 200 Desktop", "Sage", "2023.2.0.1", 0, FOR_DESK},
+    {"Autodesk AutoCAD 2024 - English", "Autodesk", "24.3.61.0", 0, FOR_DESK},
+    {"Autodesk Desktop App", "Autodesk", "7.0.16.29", 0, FOR_DESK},
+    {"SOLIDWORKS 2023 SP5.0", "Dassault Systemes SolidWorks Corp", "31.5.0.0048", 0, FOR_DESK},
+    {"eDrawings 2023", "Dassault Systemes SolidWorks Corp", "31.50.0048", 0, FOR_DESK},
+    {"Cisco Jabber", "Cisco Systems, Inc.", "14.1.5.57909;14.2.0.58245", 0, FOR_DESK},
+    {"Jabra Direct", "GN Audio A/S", "6.11.28601", 0, FOR_DESK},
+    {"Genesys Cloud", "Genesys", "2.36.604", 0, FOR_DESK},
+    {"IIS URL Rewrite Module 2", "Microsoft Corporation", "7.2.1993", 0, FOR_SRV},
+    {"Microsoft Web Deploy 4.0", "Microsoft Corporation", "10.0.8107", 0, FOR_SRV},
+    {"Microsoft ODBC Driver 17 for SQL Server", "Microsoft Corporation", "17.10.5.1", 0, FOR_SRV},
+    {"Microsoft OLE DB Driver for SQL Server", "Microsoft Corporation", "18.6.7.0", 0, FOR_SRV},
+    {"Storage Sync Agent", "Microsoft Corporation", "17.0.0.0", 0, FOR_SRV},
+    {"TreeSize Free V{v}", "JAM Software", "4.6.3", 0, FOR_SRV},
+    {"Microsoft Azure AD Connect", "Microsoft Corporation", "2.2.8.0", 0, FOR_SRV},
+    {"Microsoft Azure AD Connect Health agent for sync", "Microsoft Corporation", "4.5.2466.0", 0,
+     FOR_SRV},
+    {"Local Administrator Password Solution", "Microsoft Corporation", "6.2.0.0", 0, FOR_SRV},
 };
 
 static const catalogue_entry linux_packages[] = {
@@ -306,6 +339,19 @@ static const catalogue_entry linux_packages[] = {
     {"ansible-core", "", "2.14.3;2.16.2", 8, FOR_LNX},
     {"java-17-openjdk-headless", "", "1:17.0.9.0.9;1:17.0.10.0.7", 15, FOR_RPM},
     {"openjdk-17-jre-headless", "", "17.0.9+9;17.0.10+7", 15, FOR_DEB},
+    /* server-role packages: only through roles */
+    {"php8.2-fpm", "", "8.2.7;8.2.18", 0, FOR_DEB},
+    {"php-fpm", "", "8.1.27", 0, FOR_RPM},
+    {"certbot", "", "2.1.0;2.9.0", 0, FOR_LNX},
+    {"postgresql-client-15", "", "15.5;15.6", 0, FOR_DEB},
+    {"postgresql-server", "", "15.6", 0, FOR_RPM},
+    {"pgbackrest", "", "2.49;2.50", 0, FOR_LNX},
+    {"samba", "", "2:4.17.12;2:4.19.4", 0, FOR_LNX},
+    {"nfs-kernel-server", "", "1:2.6.2", 0, FOR_DEB},
+    {"cifs-utils", "", "2:7.0", 0, FOR_LNX},
+    {"docker-ce-cli", "", "5:24.0.7;5:25.0.3", 0, FOR_LNX},
+    {"docker-compose-plugin", "", "2.21.0;2.24.5", 0, FOR_LNX},
+    {"docker-buildx-plugin", "", "0.11.2;0.12.1", 0, FOR_LNX},
 };
 
 /* Library stems: each gives a runtime, a -dev/-devel and a -doc/tools
@@ -416,6 +462,144 @@ static int catalogue_add(catalogue *c, char *name, const char *vendor, const cha
 	return 0;
 }
 
+/* ---- roles ------------------------------------------------------------------- */
+
+/*
+ * What a machine is for: each computer gets a role among those for its
+ * kind (weight: percent of those hosts).  Nearly every member has the
+ * role's core applications (ROLE_CORE_PCT each), some its extras
+ * (ROLE_EXTRA_PCT each); names are catalogue names, and an entry that does
+ * not suit the host's distribution (apache2 on RHEL) is skipped.
+ */
+#define ROLE_APPS 10
+#define ROLE_CORE_PCT 96
+#define ROLE_EXTRA_PCT 30
+#define ROLE_NONE 255
+
+typedef struct {
+	const char *name;
+	uint8_t mask, weight;
+	const char *core[ROLE_APPS], *extra[ROLE_APPS];
+} role;
+
+#define M365 "Microsoft 365 Apps for enterprise - en-us"
+static const role roles[] = {
+    {"office",
+     FOR_DESK,
+     40,
+     {M365, "Microsoft Teams", "Adobe Acrobat (64-bit)", "Zoom",
+      "Cisco AnyConnect Secure Mobility Client", "Citrix Workspace {v}", "Microsoft Visio - en-us",
+      "Nitro PDF Pro"},
+     {"VLC media player", "Greenshot {v}", "Cisco Webex Meetings", "paint.net", "Spotify"}},
+    {"developer",
+     FOR_DESK,
+     15,
+     {"Microsoft Visual Studio Code", "Git", "Python {v} (64-bit)", "Node.js", "Docker Desktop",
+      "Postman x64 {v}", "Notepad++ (64-bit x64)", "Windows Subsystem for Linux",
+      "PuTTY release {v} (64-bit)", "JetBrains IntelliJ IDEA 2023.3"},
+     {"Wireshark {v} x64", "Npcap", "WinSCP {v}", "FileZilla {v}", "Slack (Machine - MSI)",
+      "KeePass Password Safe {v}", "Microsoft SQL Server Management Studio - {v}"}},
+    {"finance",
+     FOR_DESK,
+     15,
+     {M365, "Adobe Acrobat (64-bit)", "SAP GUI for Windows 7.70 (Patch {v})",
+      "Microsoft Power BI Desktop (x64)", "Sage 200 Desktop", "Java 8 Update {v}",
+      "Citrix Workspace {v}", "KeePass Password Safe {v}"},
+     {"Zoom", "WinRAR {v} (64-bit)"}},
+    {"engineering",
+     FOR_DESK,
+     10,
+     {"Autodesk AutoCAD 2024 - English", "Autodesk Desktop App", "SOLIDWORKS 2023 SP5.0",
+      "eDrawings 2023", "NVIDIA Graphics Driver {v}", M365},
+     {"GIMP {v}", "Python {v} (64-bit)", "7-Zip {v} (x64)"}},
+    {"call-centre",
+     FOR_DESK,
+     20,
+     {"Cisco Jabber", "Jabra Direct", "Genesys Cloud", "Microsoft Teams", "Citrix Workspace {v}"},
+     {"Greenshot {v}", "Zoom"}},
+    {"web",
+     FOR_SRV,
+     30,
+     {"IIS URL Rewrite Module 2", "Microsoft Web Deploy 4.0",
+      "Microsoft ASP.NET Core {v} - Shared Framework (x64)", "Microsoft .NET Runtime - {v} (x64)"},
+     {"Splunk Universal Forwarder", "Zabbix Agent 2 (64-bit)"}},
+    {"database",
+     FOR_SRV,
+     25,
+     {"Microsoft SQL Server 2019 (64-bit)", "Microsoft SQL Server Management Studio - {v}",
+      "Microsoft ODBC Driver 17 for SQL Server", "Microsoft OLE DB Driver for SQL Server",
+      "Veeam Agent for Microsoft Windows"},
+     {"Microsoft Monitoring Agent"}},
+    {"file",
+     FOR_SRV,
+     20,
+     {"Veeam Agent for Microsoft Windows", "Storage Sync Agent", "TreeSize Free V{v}",
+      "Microsoft Azure Connected Machine Agent"},
+     {"Microsoft Monitoring Agent"}},
+    {"domain-controller",
+     FOR_SRV,
+     25,
+     {"Microsoft Azure AD Connect", "Microsoft Azure AD Connect Health agent for sync",
+      "Local Administrator Password Solution", "Microsoft Monitoring Agent"},
+     {"Splunk Universal Forwarder"}},
+    {"web",
+     FOR_LNX,
+     35,
+     {"nginx", "apache2", "httpd", "php8.2-fpm", "php-fpm", "certbot"},
+     {"redis-server"}},
+    {"database",
+     FOR_LNX,
+     25,
+     {"postgresql-15", "postgresql-client-15", "postgresql-server", "pgbackrest"},
+     {"redis-server", "mariadb-server"}},
+    {"file",
+     FOR_LNX,
+     20,
+     {"samba", "samba-common", "nfs-kernel-server", "nfs-common", "nfs-utils"},
+     {"cifs-utils"}},
+    {"container-host",
+     FOR_LNX,
+     20,
+     {"docker-ce", "containerd.io", "docker-ce-cli", "docker-compose-plugin",
+      "docker-buildx-plugin"},
+     {"ansible-core"}},
+};
+#undef M365
+
+/* The catalogue items of each role's names; UINT16_MAX: no such item. */
+static uint16_t role_core[ARRAY_SIZE(roles)][ROLE_APPS], role_extra[ARRAY_SIZE(roles)][ROLE_APPS];
+
+static uint16_t catalogue_find(const catalogue *c, const char *name)
+{
+	if (name == NULL)
+		return UINT16_MAX;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->items[i].name, name) == 0)
+			return (uint16_t)i;
+	return UINT16_MAX;
+}
+
+static int roles_resolve(void)
+{
+	for (size_t r = 0; r < ARRAY_SIZE(roles); r++) {
+		const catalogue *c =
+		    &catalogues[roles[r].mask & FOR_LNX ? PLAT_LINUX : PLAT_WINDOWS];
+
+		for (size_t k = 0; k < ROLE_APPS; k++) {
+			role_core[r][k] = catalogue_find(c, roles[r].core[k]);
+			role_extra[r][k] = catalogue_find(c, roles[r].extra[k]);
+			if ((roles[r].core[k] && role_core[r][k] == UINT16_MAX) ||
+			    (roles[r].extra[k] && role_extra[r][k] == UINT16_MAX))
+				return nc_fail(NC_ERR_INVALID, "role %s: no catalogue item '%s'",
+					       roles[r].name,
+					       role_core[r][k] == UINT16_MAX && roles[r].core[k]
+						   ? roles[r].core[k]
+						   : roles[r].extra[k]);
+		}
+	}
+	return 0;
+}
+
 static int catalogue_build(void)
 {
 	catalogue *win = &catalogues[PLAT_WINDOWS], *lnx = &catalogues[PLAT_LINUX];
@@ -478,7 +662,13 @@ static int catalogue_build(void)
 		if (r == 0)
 			r = catalogue_add(lnx, strdup(buf), NULL, v, pop / 8, FOR_RPM);
 	}
-	return r ? nc_fail(r, "out of memory building the catalogue") : 0;
+	/* libraries come with what a host runs: taken after the applications */
+	for (size_t i = ARRAY_SIZE(linux_packages); i < lnx->n; i++)
+		lnx->items[i].filler = true;
+
+	if (r != 0)
+		return nc_fail(r, "out of memory building the catalogue");
+	return roles_resolve();
 }
 
 static void catalogue_free(void)
@@ -697,6 +887,7 @@ typedef struct {
 	uint32_t serial; /* the host's own number: names, serials */
 	uint32_t slot;	 /* address index, see slot_ip() */
 	uint8_t profile;
+	uint8_t role;	 /* index into roles[], ROLE_NONE */
 	uint8_t machine; /* index into the machine list of its kind */
 	bool present, is_virtual;
 	uint8_t svc_version;
@@ -766,14 +957,44 @@ static int host_add_pkg(synth_host *h, uint16_t idx, uint8_t version, uint16_t d
 	return 0;
 }
 
-/* The packages of a new host: every item its kind always has, then the
- * catalogue in a random order, each taken as often as it is popular, until
- * the host has its count. */
+/* A role for a host of profile p: ROLE_NONE when none suits. */
+static uint8_t pick_role(uint64_t *rs, uint8_t p)
+{
+	uint32_t total = 0, x;
+
+	for (size_t r = 0; r < ARRAY_SIZE(roles); r++)
+		if (roles[r].mask & profiles[p].mask)
+			total += roles[r].weight;
+	if (total == 0)
+		return ROLE_NONE;
+	x = rnd_below(rs, total);
+	for (size_t r = 0; r < ARRAY_SIZE(roles); r++) {
+		if (!(roles[r].mask & profiles[p].mask))
+			continue;
+		if (x < roles[r].weight)
+			return (uint8_t)r;
+		x -= roles[r].weight;
+	}
+	return ROLE_NONE;
+}
+
+/*
+ * The packages of a new host, until it has its count (N +-10%), in this
+ * order: its role's core applications (ROLE_CORE_PCT each), the
+ * organisation's image (what at least half of the hosts of its kind have,
+ * 97% each), the role's extras (ROLE_EXTRA_PCT each), a little noise (any
+ * other application at a tenth of its popularity, and now and then one odd
+ * application), then the filler (hotfixes, libraries) in an order fixed per
+ * kind and role (hosts of a role are patched and built alike, 97% each),
+ * then anything that suits.
+ */
 static int host_fill_packages(fleet *f, synth_host *h, uint64_t *rs)
 {
 	const profile *pr = &profiles[h->profile];
 	const catalogue *c;
+	uint8_t *have = f->have;
 	uint32_t want, *order;
+	uint64_t ro;
 	int r = 0;
 
 	if (pr->platform < 0 || f->packages == 0)
@@ -782,36 +1003,65 @@ static int host_fill_packages(fleet *f, synth_host *h, uint64_t *rs)
 	want = f->packages - f->packages / 10 + rnd_below(rs, f->packages / 5 + 1);
 	if ((order = malloc(c->n * sizeof(*order))) == NULL)
 		return nc_fail(NC_ERR_NOMEM, "out of memory");
+	memset(have, 0, c->n);
+#define TAKE(idx)                                                                                  \
+	do {                                                                                       \
+		const item *it_ = &c->items[(idx)];                                               \
+		uint8_t v_ = (uint8_t)(it_->nversions - 1);                                        \
+                                                                                                   \
+		if (v_ > 0 && rnd_pct(rs, 35)) /* mostly current, some behind */                 \
+			v_ -= (uint8_t)(1 + rnd_below(rs, v_));                                    \
+		have[(idx)] = 1;                                                                   \
+		r = host_add_pkg(h, (uint16_t)(idx), v_, (uint16_t)rnd_below(rs, scan_day(0)));   \
+	} while (0)
+#define SUITS(idx) (!have[(idx)] && (c->items[(idx)].mask & pr->mask) && h->npkgs < want)
+	if (h->role != ROLE_NONE)
+		for (size_t k = 0; k < ROLE_APPS && r == 0; k++) {
+			uint16_t idx = role_core[h->role][k];
+
+			if (idx != UINT16_MAX && SUITS(idx) && rnd_pct(rs, ROLE_CORE_PCT))
+				TAKE(idx);
+		}
+	for (uint32_t i = 0; i < c->n && r == 0; i++)
+		if (!c->items[i].filler && c->items[i].pop >= 50 && SUITS(i) && rnd_pct(rs, 97))
+			TAKE(i);
+	if (h->role != ROLE_NONE)
+		for (size_t k = 0; k < ROLE_APPS && r == 0; k++) {
+			uint16_t idx = role_extra[h->role][k];
+
+			if (idx != UINT16_MAX && SUITS(idx) && rnd_pct(rs, ROLE_EXTRA_PCT))
+				TAKE(idx);
+		}
+	for (uint32_t i = 0; i < c->n && r == 0; i++)
+		if (!c->items[i].filler && SUITS(i) && rnd_pct(rs, c->items[i].pop / 40.0))
+			TAKE(i);
+	if (rnd_pct(rs, 30)) {
+		uint32_t i = rnd_below(rs, (uint32_t)c->n);
+
+		for (uint32_t n = 0; n < c->n && r == 0; n++, i = (i + 1) % (uint32_t)c->n)
+			if (!c->items[i].filler && SUITS(i)) {
+				TAKE(i);
+				break;
+			}
+	}
+	/* the filler in the order of the host's kind and role */
 	for (uint32_t i = 0; i < c->n; i++)
 		order[i] = i;
+	ro = rnd_stream(f->seed, 7, h->profile, h->role);
 	for (uint32_t i = (uint32_t)c->n; i > 1; i--) {
-		uint32_t j = rnd_below(rs, i), t = order[i - 1];
+		uint32_t j = rnd_below(&ro, i), t = order[i - 1];
 
 		order[i - 1] = order[j];
 		order[j] = t;
 	}
-	/* applications by popularity, then the filler (hotfixes) by
-	 * popularity, then anything that suits, to reach want */
-	for (int pass = 0; pass < 3 && r == 0; pass++) {
-		for (uint32_t k = 0; k < c->n && h->npkgs < want && r == 0; k++) {
-			const item *it;
-			uint8_t v;
-
-			if (order[k] == UINT32_MAX)
-				continue; /* taken in the first pass */
-			it = &c->items[order[k]];
-			if (!(it->mask & pr->mask) || (pass < 2 && it->filler != (pass == 1)) ||
-			    (pass < 2 && rnd_below(rs, 100) >= it->pop))
-				continue;
-			/* mostly current, some behind */
-			v = (uint8_t)(it->nversions - 1);
-			if (v > 0 && rnd_pct(rs, 35))
-				v -= (uint8_t)(1 + rnd_below(rs, v));
-			r = host_add_pkg(h, (uint16_t)order[k], v,
-					 (uint16_t)rnd_below(rs, scan_day(0)));
-			order[k] = UINT32_MAX;
-		}
-	}
+	for (uint32_t k = 0; k < c->n && r == 0; k++)
+		if (c->items[order[k]].filler && SUITS(order[k]) && rnd_pct(rs, 97))
+			TAKE(order[k]);
+	for (uint32_t k = 0; k < c->n && r == 0; k++)
+		if (SUITS(order[k]))
+			TAKE(order[k]);
+#undef TAKE
+#undef SUITS
 	free(order);
 	return r;
 }
@@ -832,6 +1082,7 @@ static int fleet_new_host(fleet *f)
 	h->present = true;
 	rs = rnd_stream(f->seed, 1, h->serial, 0);
 	h->profile = pick_profile(&rs);
+	h->role = pick_role(&rs, h->profile);
 	h->is_virtual = rnd_pct(&rs, profiles[h->profile].virtual_pct);
 	h->machine = (uint8_t)rnd_below(&rs, h->profile == PROF_WIN10 || h->profile == PROF_WIN11
 						 ? ARRAY_SIZE(desk_machines)
