@@ -32,8 +32,11 @@
 
 /* ---- writing ------------------------------------------------------------- */
 
-/* Words that mark a fact as a secret, wherever they occur in its key. */
-static const char *const secret_words[] = {"community", "password", "passphrase", "secret"};
+/* Words that mark a fact as a secret, wherever they occur in its key.
+ * ("ssh.credential" is the name of the credential section that worked,
+ * not a secret.) */
+static const char *const secret_words[] = {"community", "password", "passphrase",
+					   "secret",	"token",    "private_key"};
 
 enum {
 	WS_SCAN_STATUS,
@@ -75,7 +78,7 @@ static const char *const write_sql[] = {
 };
 _Static_assert(ARRAY_SIZE(write_sql) == WS__COUNT, "a statement has no SQL");
 
-static bool names_secret(const char *key)
+bool fact_key_names_secret(const char *key)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(secret_words); i++)
 		if (strcasestr(key, secret_words[i]) != NULL)
@@ -190,7 +193,7 @@ static int store_facts(inventory_t *inv, sqlite3_stmt *q, int64_t scan_id, int64
 	for (size_t i = 0; i < h->nfacts; i++) {
 		const fact *f = &h->facts[i];
 
-		if (names_secret(f->key))
+		if (fact_key_names_secret(f->key))
 			continue;
 		bind_key(q, scan_id, host_id);
 		sqlite3_bind_text(q, 3, f->key, -1, SQLITE_STATIC);

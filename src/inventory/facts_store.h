@@ -40,6 +40,12 @@
  */
 int inventory_record_facts(inventory_t *inv, int64_t scan_id, host_facts *const *hosts, size_t n);
 
+/* Does a fact key name a secret (community, password, passphrase, secret,
+ * token, private_key, anywhere in it, any case)? The writer drops such
+ * facts; the exporters skip them again, since a database written by
+ * anything else is not trusted to have done so. */
+bool fact_key_names_secret(const char *key);
+
 typedef struct {
 	char *field; /* a verdict_field_name(): "hostname", "os.name", ... */
 	char *value;

@@ -29,13 +29,6 @@
 #include "util/err.h"
 #include "util/grow.h"
 
-/* Words that mark a fact as a secret wherever they occur in its key: the
- * writer's list (facts_store.c) and a few more, since a database written by
- * anything else is not trusted to have applied it.  ("ssh.credential" is
- * the name of the credential section that worked, not a secret.) */
-static const char *const secret_words[] = {"community", "password", "passphrase",
-					   "secret",	"token",    "private_key"};
-
 enum col_kind { C_TEXT, C_INT, C_INT64, C_PORT };
 
 typedef struct {
@@ -323,14 +316,6 @@ static void clear_host_row(host_row *h)
 	h->hostname = h->os = h->device_type = h->vendor = NULL;
 }
 
-static bool names_secret(const char *key)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(secret_words); i++)
-		if (strcasestr(key, secret_words[i]) != NULL)
-			return true;
-	return false;
-}
-
 static int read_row(scan_iter *it, const table_desc *t, sqlite3_stmt *st, void *row)
 {
 	int r;
@@ -383,7 +368,7 @@ static int read_table(scan_iter *it, size_t ti, int64_t host_id)
 		memset(row, 0, t->elem);
 		if ((r = read_row(it, t, st, row)) != 0)
 			goto out;
-		if (ti != T_FACTS || !names_secret(((fact_row *)row)->key))
+		if (ti != T_FACTS || !fact_key_names_secret(((fact_row *)row)->key))
 			(*n)++;
 	}
 	if (rc != SQLITE_DONE)
