@@ -674,6 +674,11 @@ static int compare_verdicts(const void *a, const void *b)
 	return strcmp(va->field ? va->field : "", vb->field ? vb->field : "");
 }
 
+void verdict_rows_sort(verdict_row *rows, size_t n)
+{
+	qsort(rows, n, sizeof(*rows), compare_verdicts);
+}
+
 static int read_first_last_seen(inventory_t *inv, int64_t host_id, host_detail *d)
 {
 	static const char sql[] = "SELECT first_seen, last_seen FROM hosts WHERE id = ?1";
@@ -764,7 +769,7 @@ int query_host_detail(inventory_t *inv, int64_t scan_id, const char *host_spec, 
 			   "reading hardware")) != 0)
 		goto out;
 	out->hardware = rows;
-	qsort(out->verdicts, out->nverdicts, sizeof(*out->verdicts), compare_verdicts);
+	verdict_rows_sort(out->verdicts, out->nverdicts);
 	r = 0;
 out:
 	if (r != 0)

@@ -118,6 +118,10 @@ typedef struct {
 int query_host_detail(inventory_t *inv, int64_t scan_id, const char *host_spec, host_detail *out);
 void query_host_detail_free(host_detail *d);
 
+/* Sort verdict rows in verdict_field order (fingerprint/verdict.h), names
+ * it does not know last, by name. */
+void verdict_rows_sort(verdict_row *rows, size_t n);
+
 /* The value of a verdict field ("hostname", "domain", ...) or NULL. */
 const char *host_detail_verdict(const host_detail *d, const char *field);
 

@@ -378,25 +378,6 @@ out:
 	return r;
 }
 
-/* Position of a verdict field in verdict_field order; unknown names last. */
-static int field_rank(const char *field)
-{
-	for (int f = 0; field != NULL && f < VERDICT__COUNT; f++)
-		if (strcmp(field, verdict_field_name((verdict_field)f)) == 0)
-			return f;
-	return VERDICT__COUNT;
-}
-
-static int compare_verdicts(const void *a, const void *b)
-{
-	const verdict_row *va = a, *vb = b;
-	int ra = field_rank(va->field), rb = field_rank(vb->field);
-
-	if (ra != rb)
-		return ra - rb;
-	return strcmp(va->field ? va->field : "", vb->field ? vb->field : "");
-}
-
 /* SQLite's ORDER BY name COLLATE NOCASE, version, rowid: ASCII case
  * folding only, bytes compared unsigned, NULL first. */
 static int compare_nocase(const char *a, const char *b)
@@ -559,7 +540,7 @@ int scan_iter_next(scan_iter *it, const host_detail **host)
 	for (size_t ti = 0; ti < T__COUNT; ti++)
 		if (it->table[ti] != NULL && (r = read_table(it, ti, it->cur.host.host_id)) != 0)
 			goto fail;
-	qsort(it->cur.verdicts, it->cur.nverdicts, sizeof(*it->cur.verdicts), compare_verdicts);
+	verdict_rows_sort(it->cur.verdicts, it->cur.nverdicts);
 	if ((r = sort_software(it)) != 0)
 		goto fail;
 	if ((r = dup_verdict(&it->cur, "hostname", &it->cur.host.hostname)) != 0 ||
