@@ -22,7 +22,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "fingerprint/verdict.h"
 #include "inventory/query.h"
 #include "inventory/scan_iter.h"
 #include "util/compat.h"
