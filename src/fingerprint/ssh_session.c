@@ -65,7 +65,6 @@ typedef struct {
 	bool dead;              /* the session cannot be reused (error, abandoned) */
 	bool key_reported;      /* host key facts added */
 	bool banner_reported;
-	int open_failures; /* connections closed before the banner (retried) */
 	bool windows_banner;
 	kbd_ctx kbd;
 	char ipstr[16];
@@ -386,7 +385,7 @@ static int sess_open(sess *st, uint16_t port)
 
 		if ((rc = sess_open_once(st, port, &retry)) == 0 || !retry)
 			return rc;
-		if (time_mono_ns() + pause_ns >= st->auth_deadline) {
+		if (t + 1 == SESS_OPEN_TRIES || time_mono_ns() + pause_ns >= st->auth_deadline) {
 			host_facts_addf(st->h, FACT_SRC_SSH, 100, "ssh.error",
 					"handshake: the server closed the connection before its"
 					" banner (%d tries)", t + 1);
@@ -422,11 +421,9 @@ static int sess_open_once(sess *st, uint16_t port, bool *retry)
 	if (rc != 0) {
 		st->dead = true;
 		if (closed_before_banner(st->s, rc) && !st->banner_reported) {
-			/* the error fact only once the retries are spent */
-			if (st->open_failures++ < SESS_OPEN_TRIES - 1) {
-				*retry = true;
-				return SSH_ST_HANDSHAKE;
-			}
+			/* sess_open() tries again, or says so when it gives up */
+			*retry = true;
+			return SSH_ST_HANDSHAKE;
 		}
 		host_facts_addf(st->h, FACT_SRC_SSH, 100, "ssh.error", "handshake: %s",
 				rc == LIBSSH2_ERROR_TIMEOUT ? "timeout" : lib_msg(st->s));
