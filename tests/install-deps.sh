@@ -1,8 +1,8 @@
 #!/bin/sh
 # install-deps.sh — install (with apt-get) everything netcensus needs to
 # build, to run its tests (with the fuzzers, sanitizers and linters) and to
-# run bench/discovery.sh. Quiet and
-# non-interactive; does nothing when everything is already installed.
+# run bench/discovery.sh. Quiet and non-interactive; does nothing when
+# everything is already installed.
 #
 # The lab's services part (tests/lab/lab.sh up PREFIX services) runs real
 # daemons — sshd, snmpd, smbd/nmbd — but only inside the lab's namespaces.
@@ -20,7 +20,7 @@ libpcap-dev libssh2-1-dev libsnmp-dev libsqlite3-dev libxml2-dev
 libjansson-dev libpcre2-dev libssl-dev libcmocka-dev ieee-data libxml2-utils python3
 iproute2 nftables sqlite3 util-linux procps time tcpdump
 nmap masscan arp-scan fping
-clang libclang-rt-14-dev clang-tidy cppcheck groff libcap2-bin
+clang libclang-rt-14-dev clang-tidy cppcheck groff-base libcap2-bin
 openssh-server openssh-client snmpd snmp samba smbclient openssl
 "
 # The daemons the packages above may start, and their systemd units.
