@@ -464,7 +464,8 @@ int vdi_index_finish(struct vdi_index *ix, vdi_plan *plan)
 
 		for (size_t k = 0; k < mc->napps; k++)
 			mc->apps[k] = remap[mc->apps[k]];
-		qsort(mc->apps, mc->napps, sizeof(*mc->apps), cmp_u32);
+		if (mc->napps > 1) /* apps is NULL when there are none */
+			qsort(mc->apps, mc->napps, sizeof(*mc->apps), cmp_u32);
 	}
 done:
 	/* only the raw table is needed from here on (vdi_plan_installs) */
