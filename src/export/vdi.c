@@ -813,7 +813,8 @@ static int finish_pool(vdi_plan *p, vdi_pool *pool, size_t *counts)
 		counts[a] = 0;
 	}
 	sort_plan = p;
-	qsort(pool->apps, pool->napps, sizeof(*pool->apps), cmp_pool_app);
+	if (pool->napps > 1) /* apps is NULL in a pool without applications */
+		qsort(pool->apps, pool->napps, sizeof(*pool->apps), cmp_pool_app);
 	/* each member against the pool's base and common applications */
 	for (size_t k = 0; k < pool->nbase + pool->ncommon; k++)
 		counts[pool->apps[k].app] = 1;
