@@ -736,7 +736,8 @@ static int by_ip(const void *a, const void *b)
 /* After the scan's last line: hosts in address order, each once. */
 static int spec_scan_close(spec_scan *sc, unsigned *bad_line)
 {
-	qsort(sc->hosts, sc->nhosts, sizeof(*sc->hosts), by_ip);
+	if (sc->nhosts > 1) /* hosts is NULL in a scan without hosts */
+		qsort(sc->hosts, sc->nhosts, sizeof(*sc->hosts), by_ip);
 	for (size_t i = 1; i < sc->nhosts; i++) {
 		if (sc->hosts[i].facts->ip == sc->hosts[i - 1].facts->ip) {
 			unsigned a = sc->hosts[i - 1].line, b = sc->hosts[i].line;
