@@ -175,6 +175,7 @@ int main(int argc, char **argv)
 	int foreground = 0, nfd = 0, ready[2] = {-1, -1}, read_request = 0, opt, i;
 	const char *reply_file = NULL;
 	char *reply = NULL, ok = 1;
+	int status = 1;
 	size_t replylen = 0;
 
 	while ((opt = getopt(argc, argv, "fp:r:b:")) != -1) {
@@ -210,13 +211,14 @@ int main(int argc, char **argv)
 
 		if (pipe(ready) != 0 || (pid = fork()) < 0) {
 			perror("lab-listen");
-			return 1;
+			goto out;
 		}
 		if (pid > 0) {
 			close(ready[1]);
 			if (read(ready[0], &ok, 1) != 1)
 				ok = 0;
-			return ok ? 0 : 1;
+			status = ok ? 0 : 1;
+			goto out;
 		}
 		close(ready[0]);
 		setsid();
@@ -227,17 +229,17 @@ int main(int argc, char **argv)
 
 		if (port < 0) {
 			fprintf(stderr, "lab-listen: bad port '%s'\n", argv[i]);
-			return 1;
+			goto out;
 		}
 		if ((pfd[nfd].fd = listen_on(port)) < 0) {
 			fprintf(stderr, "lab-listen: port %d: %s\n", port, strerror(errno));
-			return 1;
+			goto out;
 		}
 		pfd[nfd++].events = POLLIN;
 	}
 	if (write_pidfile() != 0) {
 		fprintf(stderr, "lab-listen: %s: %s\n", pidfile, strerror(errno));
-		return 1;
+		goto out;
 	}
 
 	memset(&sa, 0, sizeof(sa));
@@ -258,7 +260,7 @@ int main(int argc, char **argv)
 				close(devnull);
 		}
 		if (write(ready[1], &ok, 1) != 1)
-			return 1;
+			goto out;
 		close(ready[1]);
 	}
 
@@ -285,8 +287,10 @@ int main(int argc, char **argv)
 	}
 	if (pidfile != NULL)
 		unlink(pidfile);
+	status = 0;
+out:
 	free(reply);
-	return 0;
+	return status;
 
 usage:
 	fprintf(stderr, "usage: lab-listen [-f] [-p PIDFILE] [-r FILE | -b FILE] PORT...\n");
