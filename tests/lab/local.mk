@@ -17,7 +17,7 @@ CLI_TESTS = \
 	tests/cli/cli.test
 TESTS += $(CLI_TESTS) $(LAB_TESTS)
 EXTRA_DIST += $(CLI_TESTS) $(LAB_TESTS) tests/lab/lab.sh tests/tap.sh \
-	tests/install-deps.sh tests/run-all
+	tests/install-deps.sh tests/run-all tests/lsan.supp
 
 # The lab's stand-in TCP service (lab.sh starts it in the host namespaces).
 noinst_PROGRAMS = tests/lab/lab-listen
