@@ -556,18 +556,17 @@ static int try_credential(sess *st, const cred_ssh *c, char *tried, size_t tsize
 			return rc;
 	}
 	if (c->key != NULL && offers(methods, "publickey")) {
+		char kpath[64];
+
 		tried_add(tried, tsize, "publickey");
-		/* the key was read before the privileges were dropped; the path
-		 * is the fallback for a key that could not be read then */
-		if (c->key_data != NULL)
-			NB(st, rc, libssh2_userauth_publickey_frommemory(st->s, user, ulen, NULL, 0,
-									 c->key_data, c->key_len,
-									 c->passphrase),
-			   st->auth_deadline);
-		else
-			NB(st, rc, libssh2_userauth_publickey_fromfile_ex(st->s, user, ulen, NULL,
-									  c->key, c->passphrase),
-			   st->auth_deadline);
+		/* the key was copied to a memfd before the privileges were
+		 * dropped (credentials.h); the path is the fallback for a key
+		 * that could not be read then */
+		if (c->key_loaded)
+			snprintf(kpath, sizeof(kpath), "/proc/self/fd/%d", c->key_fd);
+		NB(st, rc, libssh2_userauth_publickey_fromfile_ex(st->s, user, ulen, NULL,
+								  c->key_loaded ? kpath : c->key,
+								  c->passphrase), st->auth_deadline);
 		if (rc == 0)
 			return 0;
 		if (transport_broken(rc))

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -138,10 +139,8 @@ static void ssh_free_one(cred_ssh *s)
 	free(s->name);
 	free_secret(s->user);
 	free(s->key);
-	if (s->key_data != NULL) {
-		explicit_bzero(s->key_data, s->key_len);
-		free(s->key_data);
-	}
+	if (s->key_loaded)
+		close(s->key_fd);
 	free_secret(s->passphrase);
 	free_secret(s->password);
 	targets_free(s->targets);
@@ -706,24 +705,25 @@ out:
 }
 
 /*
- * Read an SSH private key file into *data, bounded. Any failure leaves *data
- * NULL: the SSH stage then tries the path itself and reports the key per
- * host, as it always did for a missing or unreadable key.
+ * Copy the SSH private key file of s into a sealed memfd, bounded. The SSH
+ * stage runs after a root scan has switched users: it reads the key through
+ * /proc/self/fd/N (a process may always open its own fds), so a key only
+ * root can read still works, and libssh2 parses it exactly as from the file.
+ * Any failure leaves s->key_loaded false: the SSH stage then tries the path
+ * itself and reports the key per host, as it always did.
  */
-static void read_key(const char *path, char **data, size_t *len)
+static void load_key(cred_ssh *s)
 {
 	struct stat st;
 	char *buf = NULL;
 	size_t n = 0;
 	ssize_t got;
-	int fd;
+	int fd, mfd = -1;
 
-	*data = NULL;
-	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+	if ((fd = open(s->key, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 		return;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > SSH_KEY_MAX_BYTES ||
-	    (buf = malloc(SSH_KEY_MAX_BYTES + 1)) == NULL)
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > SSH_KEY_MAX_BYTES || (buf = malloc(SSH_KEY_MAX_BYTES + 1)) == NULL)
 		goto out;
 	while (n <= SSH_KEY_MAX_BYTES &&
 	       (got = read(fd, buf + n, SSH_KEY_MAX_BYTES + 1 - n)) != 0) {
@@ -735,11 +735,16 @@ static void read_key(const char *path, char **data, size_t *len)
 	}
 	if (n == 0 || n > SSH_KEY_MAX_BYTES)
 		goto out;
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	buf = NULL;
+	if ((mfd = memfd_create("netcensus-ssh-key", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0 ||
+	    write(mfd, buf, n) != (ssize_t)n ||
+	    fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+		goto out;
+	s->key_fd = mfd;
+	s->key_loaded = true;
+	mfd = -1;
 out:
+	if (mfd >= 0)
+		close(mfd);
 	if (buf != NULL) {
 		explicit_bzero(buf, SSH_KEY_MAX_BYTES + 1);
 		free(buf);
@@ -780,7 +785,7 @@ int credentials_load(const char *path, credentials_t **out)
 		goto out;
 	for (size_t i = 0; i < p.c->nssh; i++)
 		if (p.c->ssh[i].key != NULL)
-			read_key(p.c->ssh[i].key, &p.c->ssh[i].key_data, &p.c->ssh[i].key_len);
+			load_key(&p.c->ssh[i]);
 	*out = p.c;
 	p.c = NULL;
 	r = 0;

@@ -36,10 +36,11 @@ typedef struct {
 	char *name;
 	char *user;
 	char *key;              /* private key path, or NULL */
-	char *key_data;         /* its contents, read by credentials_load() before
-				 * privileges are dropped; NULL when unreadable
-				 * then (the SSH stage reports it per host) */
-	size_t key_len;
+	bool key_loaded;        /* key_fd holds the key file's contents, read by
+				 * credentials_load() before privileges are
+				 * dropped; false when it could not be read then
+				 * (the SSH stage tries the path, reports per host) */
+	int key_fd;             /* a sealed memfd; use /proc/self/fd/N */
 	char *passphrase;       /* or NULL */
 	char *password;         /* or NULL */
 	bool agent;
