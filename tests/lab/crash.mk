@@ -1,0 +1,7 @@
+# Nothing lost (issue 6): a scan killed with SIGKILL in every phase, a full
+# disk under the database and under an export, readers while a scan writes.
+# Lab tests: they need root and skip with a reason otherwise.
+CRASH_TESTS = \
+	tests/lab/crash.test
+TESTS += $(CRASH_TESTS)
+EXTRA_DIST += $(CRASH_TESTS)
