@@ -274,7 +274,9 @@ int cmd_export(int argc, char **argv)
 	req.output = output != NULL && strcmp(output, "-") != 0 ? output : NULL;
 	r = run(fmt, &req, output);
 out:
-	if (r != 0)
+	if (r != 0 && r == NC_ERR_IO && req.output != NULL)
+		cli_error("export to %s: %s", req.output, nc_errmsg(r));
+	else if (r != 0)
 		cli_error("export: %s", nc_errmsg(r));
 	scan_row_clear(&scan);
 	inventory_close(inv);

@@ -223,8 +223,24 @@ static const char *const migrations[] = {
 _Static_assert(ARRAY_SIZE(migrations) == INVENTORY_SCHEMA_VERSION,
 	       "INVENTORY_SCHEMA_VERSION must equal the number of migrations");
 
+/* Did the last failure come from a full disk?  SQLITE_FULL, or an I/O
+ * error whose write got ENOSPC/EDQUOT (a WAL or checkpoint write). */
+static bool disk_full(sqlite3 *db)
+{
+	int code = sqlite3_extended_errcode(db) & 0xff, e = sqlite3_system_errno(db);
+
+	return code == SQLITE_FULL || (code == SQLITE_IOERR && (e == ENOSPC || e == EDQUOT));
+}
+
 int inventory_fail(const inventory_t *inv, const char *what)
 {
+	if (disk_full(inv->db))
+		/* The transaction was rolled back: what earlier commits wrote is
+		 * whole, in the database or its -wal file. */
+		return nc_fail(NC_ERR_DB,
+			       "database %s: %s: the disk is full (%s); what was recorded before "
+			       "is kept — free some space and run again",
+			       inv->path, what, sqlite3_errmsg(inv->db));
 	return nc_fail(NC_ERR_DB, "database %s: %s: %s", inv->path, what, sqlite3_errmsg(inv->db));
 }
 

@@ -2,6 +2,7 @@
 # disk under the database and under an export, readers while a scan writes.
 # Lab tests: they need root and skip with a reason otherwise.
 CRASH_TESTS = \
-	tests/lab/crash.test
+	tests/lab/crash.test \
+	tests/lab/diskfull.test
 TESTS += $(CRASH_TESTS)
-EXTRA_DIST += $(CRASH_TESTS)
+EXTRA_DIST += $(CRASH_TESTS) tests/lab/crash.sh
