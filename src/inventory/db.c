@@ -51,6 +51,7 @@ struct inventory {
 	bool writable;
 	int schema_version; /* as found (read-only) or after migrating */
 	int64_t stale_upto; /* "running" scans with id <= this have no writer */
+	bool snapshot;	    /* inventory_snapshot()'s read transaction is open */
 };
 
 static const char *const migrations[] = {
@@ -528,10 +529,39 @@ out:
 	return r;
 }
 
+int inventory_snapshot(inventory_t *inv)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (inv->snapshot || !sqlite3_get_autocommit(inv->db))
+		return 0;
+	if (inventory_exec(inv, "BEGIN", "starting a read transaction") != 0)
+		return NC_ERR_DB;
+	/* a deferred transaction takes its snapshot at its first read: now */
+	if (sqlite3_prepare_v2(inv->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		rc = SQLITE_ERROR;
+	} else {
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_ROW) {
+		int r = inventory_fail(inv, "starting a read transaction");
+
+		sqlite3_exec(inv->db, "ROLLBACK", NULL, NULL, NULL);
+		return r;
+	}
+	inv->snapshot = true;
+	return 0;
+}
+
 void inventory_close(inventory_t *inv)
 {
 	if (inv == NULL)
 		return;
+	if (inv->snapshot && !sqlite3_get_autocommit(inv->db))
+		sqlite3_exec(inv->db, "COMMIT", NULL, NULL, NULL);
 	inventory_unlock(inv);
 	sqlite3_close(inv->db); /* NULL is a no-op */
 	free(inv->lock_path);

@@ -49,6 +49,16 @@ void inventory_close(inventory_t *inv);
 bool inventory_scan_stale(const inventory_t *inv, int64_t scan_id, const char *status);
 int64_t inventory_stale_upto(const inventory_t *inv);
 
+/*
+ * Read everything from here to inventory_close() out of one snapshot of the
+ * database (a read transaction; WAL lets a scan go on writing meanwhile), so
+ * a command that reads with many queries — an export, a diff — never mixes
+ * the states before and after a commit of a scan being written.  For
+ * read-only commands; a no-op when a transaction is already open.  0 or
+ * NC_ERR_DB.
+ */
+int inventory_snapshot(inventory_t *inv);
+
 /* The underlying handle, for store.c/query.c only. */
 sqlite3 *inventory_sqlite(inventory_t *inv);
 const char *inventory_path(const inventory_t *inv);

@@ -228,9 +228,8 @@ out:
 	return r;
 }
 
-/* The first row of a scan query (?1, if the query has it, bound to arg;
- * ?2 to inventory_stale_upto()); NC_ERR_NOT_FOUND with no detail when
- * there is none. */
+/* The first row of a scan query (?1, if the query has it, bound to arg);
+ * NC_ERR_NOT_FOUND with no detail when there is none. */
 static int query_one_scan(inventory_t *inv, const char *sql, int64_t arg, scan_row *out)
 {
 	sqlite3_stmt *st = NULL;
@@ -243,8 +242,6 @@ static int query_one_scan(inventory_t *inv, const char *sql, int64_t arg, scan_r
 	}
 	if (sqlite3_bind_parameter_count(st) > 0)
 		sqlite3_bind_int64(st, 1, arg);
-	if (sqlite3_bind_parameter_count(st) > 1)
-		sqlite3_bind_int64(st, 2, inventory_stale_upto(inv));
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		r = read_scan(inv, st, out);
@@ -270,8 +267,7 @@ int query_latest_scan(inventory_t *inv, scan_row *out)
 {
 	int r = query_one_scan(inv,
 			       "SELECT " SCAN_COLUMNS " FROM scans"
-			       " WHERE (status IN ('complete', 'interrupted')"
-			       "        OR (status = 'running' AND id <= ?2)) AND ?1 = ?1"
+			       " WHERE status IN ('complete', 'interrupted')"
 			       " ORDER BY id DESC LIMIT 1",
 			       0, out);
 
