@@ -488,6 +488,63 @@ bool inventory_locked(const inventory_t *inv)
 	return inv->lock_fd >= 0;
 }
 
+/*
+ * A WAL database needs its -shm file, which SQLite creates next to it even
+ * for a reader; in a directory the reader may not write (a copy on
+ * read-only media, an inventory owned by root read by a user), with no -shm
+ * and no -wal there, that fails.  With no -wal file nothing is waiting to be
+ * checkpointed, so the database file alone is the whole inventory: open it
+ * immutable (no -shm, no locks).  0 when the first read works either way.
+ */
+static int readonly_fallback(inventory_t *inv)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *wal = NULL, *uri = NULL;
+	size_t n = 0, len = strlen(inv->path);
+	int rc, version, r;
+
+	if ((r = read_user_version(inv, &version)) == 0)
+		return 0;
+	rc = sqlite3_extended_errcode(inv->db);
+	if (rc != SQLITE_READONLY_CANTINIT && rc != SQLITE_READONLY_DIRECTORY &&
+	    (rc & 0xff) != SQLITE_CANTOPEN)
+		return r;
+	if (asprintf(&wal, "%s-wal", inv->path) < 0)
+		return nc_fail(NC_ERR_NOMEM, "out of memory opening %s", inv->path);
+	rc = access(wal, F_OK) == 0 || errno != ENOENT;
+	free(wal);
+	if (rc)
+		return r; /* a -wal we cannot use: say why the read failed */
+	/* "file:" + the path, percent-encoded but for unreserved bytes and '/' */
+	if ((uri = malloc(5 + 3 * len + sizeof("?immutable=1"))) == NULL)
+		return nc_fail(NC_ERR_NOMEM, "out of memory opening %s", inv->path);
+	memcpy(uri, "file:", 5);
+	n = 5;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)inv->path[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+			uri[n++] = (char)c;
+		} else {
+			uri[n++] = '%';
+			uri[n++] = hex[c >> 4];
+			uri[n++] = hex[c & 15];
+		}
+	}
+	memcpy(uri + n, "?immutable=1", sizeof("?immutable=1"));
+	sqlite3_close(inv->db);
+	inv->db = NULL;
+	rc = sqlite3_open_v2(uri, &inv->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return nc_fail(NC_ERR_IO, "cannot open database %s: %s", inv->path,
+			       inv->db ? sqlite3_errmsg(inv->db) : "out of memory");
+	sqlite3_extended_result_codes(inv->db, 1);
+	nc_clear_error();
+	return 0;
+}
+
 int inventory_open(const char *path, int mode, inventory_t **out)
 {
 	inventory_t *inv = NULL;
@@ -518,6 +575,8 @@ int inventory_open(const char *path, int mode, inventory_t **out)
 		goto out;
 	}
 	sqlite3_extended_result_codes(inv->db, 1);
+	if (!inv->writable && (r = readonly_fallback(inv)) != 0)
+		goto out;
 	if ((r = configure_connection(inv)) != 0 || (r = migrate(inv)) != 0 ||
 	    (r = find_stale_scans(inv)) != 0)
 		goto out;
