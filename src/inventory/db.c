@@ -495,6 +495,7 @@ bool inventory_locked(const inventory_t *inv)
  * and no -wal there, that fails.  With no -wal file nothing is waiting to be
  * checkpointed, so the database file alone is the whole inventory: open it
  * immutable (no -shm, no locks).  0 when the first read works either way.
+ * Called on a configured connection (its busy timeout set).
  */
 static int readonly_fallback(inventory_t *inv)
 {
@@ -542,7 +543,7 @@ static int readonly_fallback(inventory_t *inv)
 			       inv->db ? sqlite3_errmsg(inv->db) : "out of memory");
 	sqlite3_extended_result_codes(inv->db, 1);
 	nc_clear_error();
-	return 0;
+	return configure_connection(inv);
 }
 
 int inventory_open(const char *path, int mode, inventory_t **out)
@@ -575,9 +576,8 @@ int inventory_open(const char *path, int mode, inventory_t **out)
 		goto out;
 	}
 	sqlite3_extended_result_codes(inv->db, 1);
-	if (!inv->writable && (r = readonly_fallback(inv)) != 0)
-		goto out;
-	if ((r = configure_connection(inv)) != 0 || (r = migrate(inv)) != 0 ||
+	if ((r = configure_connection(inv)) != 0 ||
+	    (!inv->writable && (r = readonly_fallback(inv)) != 0) || (r = migrate(inv)) != 0 ||
 	    (r = find_stale_scans(inv)) != 0)
 		goto out;
 	*out = inv;
