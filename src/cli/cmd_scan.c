@@ -556,9 +556,13 @@ int cmd_scan(int argc, char **argv)
 		const char *status = r != 0 ? "failed" : st->interrupted ? "interrupted" : "complete";
 		int wr = inventory_record_results(inv, scan_id, res);
 		int fr;
+		char werr[512] = "";
 
 		if (wr == 0 && fp.n > 0)
 			wr = inventory_record_facts(inv, scan_id, fp.hosts, fp.n);
+		/* closing the scan may fail too (a full disk): say the first error */
+		if (wr != 0)
+			snprintf(werr, sizeof(werr), "%s", nc_errmsg(wr));
 		fr = inventory_finish_scan(inv, scan_id, wr != 0 ? "failed" : status, st);
 		double secs = st->finished - st->started;
 
@@ -568,7 +572,11 @@ int cmd_scan(int argc, char **argv)
 		}
 		if (wr != 0 || fr != 0) {
 			cli_error("scan %lld: could not record the results: %s", (long long)scan_id,
-				  nc_errmsg(wr != 0 ? wr : fr));
+				  wr != 0 ? werr : nc_errmsg(fr));
+			if (wr != 0 && fr != 0)
+				cli_error("scan %lld could not be closed either (%s); it shows as "
+					  "interrupted",
+					  (long long)scan_id, nc_errmsg(fr));
 			goto out;
 		}
 		if (st->interrupted) {
