@@ -1,0 +1,90 @@
+# fuzzing: libFuzzer harnesses for every parser of network or user input,
+# included by Makefile.am (owned by the fuzz work).
+#
+#   make fuzz         builds tests/fuzz/fuzz_* with clang
+#                     (-fsanitize=fuzzer,address,undefined) in the build tree
+#   make fuzz-check   builds them, then runs each for FUZZ_SECONDS (20) over a
+#                     copy of its seeds (tests/fuzz/run-fuzz.sh); one TAP line
+#                     per harness and a summary line
+#
+# The library sources a harness needs are compiled once more, with clang and
+# the sanitizers plus fuzzer coverage (libnetcensus.a is gcc-built and not
+# instrumented), into tests/fuzz/obj/ and one archive the harnesses link
+# against with $(DEP_LIBS). Run one harness by hand, e.g.
+#   tests/fuzz/fuzz_ssh_parse -max_total_time=60 CORPUS_DIR $(srcdir)/tests/data/ssh
+FUZZ_CC = clang
+FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CC_FLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link \
+	-I$(top_srcdir)/src -I$(top_builddir) $(DEP_CFLAGS) $(PTHREAD_CFLAGS) \
+	-DNC_SYSCONFDIR='"$(sysconfdir)"' -DNC_DATADIR='"$(pkgdatadir)"'
+FUZZ_LINK_FLAGS = -fsanitize=fuzzer $(FUZZ_SANITIZE)
+
+# The harnesses (tests/fuzz/NAME.c -> tests/fuzz/NAME).
+FUZZ_HARNESSES = fuzz_pkt fuzz_targets fuzz_smb fuzz_netbios fuzz_snmp fuzz_banner \
+	fuzz_ssh_parse fuzz_rules fuzz_credentials fuzz_macvendor fuzz_appnorm fuzz_nmap
+
+# Library sources under test, relative to $(top_srcdir). fuzz_banner
+# compiles src/fingerprint/banner_loop.c itself (it drives the handlers
+# through the loop's own services), so that file is not here.
+FUZZ_LIBSRC = src/util/err.c src/util/log.c src/util/parse.c src/util/grow.c \
+	src/util/credentials.c \
+	src/scanner/pkt.c src/scanner/cookie.c src/scanner/targets.c src/scanner/results.c \
+	src/probes/probes.c src/probes/arp.c src/probes/icmp_echo.c \
+	src/probes/icmp_timestamp.c src/probes/tcp_syn.c src/probes/tcp_ack.c \
+	src/probes/udp_snmp.c \
+	src/fingerprint/facts.c src/fingerprint/rules.c src/fingerprint/verdict.c \
+	src/fingerprint/smb.c src/fingerprint/netbios.c src/fingerprint/macvendor.c \
+	src/fingerprint/banner.c src/fingerprint/banner_record.c src/fingerprint/banner_tls.c \
+	src/fingerprint/banner_ssh.c src/fingerprint/banner_reply.c \
+	src/fingerprint/banner_telnet.c src/fingerprint/banner_http.c \
+	src/fingerprint/banner_rdp.c src/fingerprint/banner_smb.c \
+	src/fingerprint/banner_generic.c \
+	src/fingerprint/snmp.c src/fingerprint/snmp_walk.c src/fingerprint/snmp_util.c \
+	src/fingerprint/ssh_parse.c \
+	src/inventory/import_nmap.c src/inventory/store.c src/inventory/facts_store.c \
+	src/inventory/db.c src/inventory/query.c src/inventory/identity.c \
+	src/inventory/prune.c \
+	src/export/appnorm.c
+
+FUZZ_DIST = tests/fuzz/fuzz_common.h tests/fuzz/run-fuzz.sh tests/fuzz/seeds.py \
+	tests/fuzz/dict tests/fuzz/regress
+EXTRA_DIST += $(FUZZ_DIST) \
+	tests/fuzz/fuzz_pkt.c tests/fuzz/fuzz_targets.c tests/fuzz/fuzz_smb.c \
+	tests/fuzz/fuzz_netbios.c tests/fuzz/fuzz_snmp.c tests/fuzz/fuzz_banner.c \
+	tests/fuzz/fuzz_ssh_parse.c tests/fuzz/fuzz_rules.c tests/fuzz/fuzz_credentials.c \
+	tests/fuzz/fuzz_macvendor.c tests/fuzz/fuzz_appnorm.c tests/fuzz/fuzz_nmap.c
+
+# Rebuilds what is older than its source or than any header of src/.
+fuzz:
+	@$(MKDIR_P) tests/fuzz/obj
+	@set -e; objs=; \
+	for s in $(FUZZ_LIBSRC); do \
+		o=tests/fuzz/obj/`echo $$s | sed 's|^src/||; s|/|_|g; s|\.c$$|.o|'`; \
+		if test ! -f $$o || test $(top_srcdir)/$$s -nt $$o || \
+		   test -n "`find $(top_srcdir)/src -name '*.h' -newer $$o | sed 1q`"; then \
+			echo "  FUZZCC   $$s"; \
+			$(FUZZ_CC) $(FUZZ_CC_FLAGS) -c -o $$o $(top_srcdir)/$$s; \
+		fi; \
+		objs="$$objs $$o"; \
+	done; \
+	rm -f tests/fuzz/libfuzz-src.a; \
+	$(AR) rcs tests/fuzz/libfuzz-src.a $$objs; \
+	for h in $(FUZZ_HARNESSES); do \
+		echo "  FUZZLD   tests/fuzz/$$h"; \
+		$(FUZZ_CC) $(FUZZ_CC_FLAGS) $(FUZZ_LINK_FLAGS) -DFUZZ_SRCDIR='"$(abs_top_srcdir)"' \
+			-o tests/fuzz/$$h $(top_srcdir)/tests/fuzz/$$h.c \
+			tests/fuzz/libfuzz-src.a $(DEP_LIBS); \
+	done
+
+# FUZZ_SECONDS per harness (default 20), FUZZ_JOBS at once (default 2).
+fuzz-check: fuzz
+	FUZZ_BIN='$(abs_top_builddir)/tests/fuzz' NC_SRCDIR='$(abs_top_srcdir)' \
+		FUZZ_HARNESSES='$(FUZZ_HARNESSES)' \
+		$(SHELL) $(top_srcdir)/tests/fuzz/run-fuzz.sh
+
+clean-local: fuzz-clean
+fuzz-clean:
+	rm -rf tests/fuzz/obj tests/fuzz/libfuzz-src.a tests/fuzz/fuzz-check.tmp*
+	for h in $(FUZZ_HARNESSES); do rm -f tests/fuzz/$$h; done
+
+.PHONY: fuzz fuzz-check fuzz-clean
