@@ -57,23 +57,32 @@ EXTRA_DIST += $(FUZZ_DIST) \
 # Rebuilds what is older than its source or than any header of src/.
 fuzz:
 	@$(MKDIR_P) tests/fuzz/obj
-	@set -e; objs=; \
+	@set -e; objs=; changed=no; \
+	newer() { test -n "`find $(top_srcdir)/src -name '*.h' -newer $$1 | sed 1q`"; }; \
 	for s in $(FUZZ_LIBSRC); do \
 		o=tests/fuzz/obj/`echo $$s | sed 's|^src/||; s|/|_|g; s|\.c$$|.o|'`; \
-		if test ! -f $$o || test $(top_srcdir)/$$s -nt $$o || \
-		   test -n "`find $(top_srcdir)/src -name '*.h' -newer $$o | sed 1q`"; then \
+		if test ! -f $$o || test $(top_srcdir)/$$s -nt $$o || newer $$o; then \
 			echo "  FUZZCC   $$s"; \
 			$(FUZZ_CC) $(FUZZ_CC_FLAGS) -c -o $$o $(top_srcdir)/$$s; \
+			changed=yes; \
 		fi; \
 		objs="$$objs $$o"; \
 	done; \
-	rm -f tests/fuzz/libfuzz-src.a; \
-	$(AR) rcs tests/fuzz/libfuzz-src.a $$objs; \
+	a=tests/fuzz/libfuzz-src.a; \
+	if test $$changed = yes || test ! -f $$a; then \
+		rm -f $$a; $(AR) rcs $$a $$objs; \
+	fi; \
 	for h in $(FUZZ_HARNESSES); do \
-		echo "  FUZZLD   tests/fuzz/$$h"; \
+		b=tests/fuzz/$$h; \
+		if test -f $$b && ! test $$a -nt $$b && \
+		   ! test $(top_srcdir)/tests/fuzz/$$h.c -nt $$b && \
+		   ! test $(top_srcdir)/tests/fuzz/fuzz_common.h -nt $$b && \
+		   ! test $(top_srcdir)/src/fingerprint/banner_loop.c -nt $$b && ! newer $$b; then \
+			continue; \
+		fi; \
+		echo "  FUZZLD   $$b"; \
 		$(FUZZ_CC) $(FUZZ_CC_FLAGS) $(FUZZ_LINK_FLAGS) -DFUZZ_SRCDIR='"$(abs_top_srcdir)"' \
-			-o tests/fuzz/$$h $(top_srcdir)/tests/fuzz/$$h.c \
-			tests/fuzz/libfuzz-src.a $(DEP_LIBS); \
+			-o $$b $(top_srcdir)/tests/fuzz/$$h.c $$a $(DEP_LIBS); \
 	done
 
 # FUZZ_SECONDS per harness (default 20), FUZZ_JOBS at once (default 2).
