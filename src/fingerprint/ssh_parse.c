@@ -673,12 +673,16 @@ static void finish_cpu_memory(struct pctx *c)
 		model = kv(c, SEC_CPU, "lscpu-model");
 	if (sockets <= 0)
 		sockets = num(kv(c, SEC_CPU, "lscpu-sockets"));
-	if (cores <= 0 && sockets > 0 && num(kv(c, SEC_CPU, "lscpu-cores-per-socket")) > 0)
-		cores = sockets * num(kv(c, SEC_CPU, "lscpu-cores-per-socket"));
+	/* num() takes up to 18 digits: products are overflow-checked */
+	if (cores <= 0 && sockets > 0 && num(kv(c, SEC_CPU, "lscpu-cores-per-socket")) > 0 &&
+	    __builtin_mul_overflow(sockets, num(kv(c, SEC_CPU, "lscpu-cores-per-socket")),
+				   &cores))
+		cores = -1;
 	if (threads <= 0)
 		threads = num(kv(c, SEC_CPU, "nproc"));
-	if (mem < 0 && num(kv(c, SEC_MEMORY, "total-kb")) >= 0)
-		mem = num(kv(c, SEC_MEMORY, "total-kb")) * 1024;
+	if (mem < 0 && num(kv(c, SEC_MEMORY, "total-kb")) >= 0 &&
+	    __builtin_mul_overflow(num(kv(c, SEC_MEMORY, "total-kb")), 1024, &mem))
+		mem = -1;
 
 	put(c, "hw.cpu.model", model);
 	if (sockets > 0)
