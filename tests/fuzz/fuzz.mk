@@ -93,7 +93,7 @@ fuzz-check: fuzz
 
 clean-local: fuzz-clean
 fuzz-clean:
-	rm -rf tests/fuzz/obj tests/fuzz/libfuzz-src.a tests/fuzz/fuzz-check.tmp*
+	rm -rf tests/fuzz/obj tests/fuzz/libfuzz-src.a tests/fuzz/fuzz-check.out
 	for h in $(FUZZ_HARNESSES); do rm -f tests/fuzz/$$h; done
 
 .PHONY: fuzz fuzz-check fuzz-clean
