@@ -26,6 +26,7 @@
 #include "export/csv.h"
 #include "export/json_hosts.h"
 #include "export/vdi.h"
+#include "util/buildtree.h"
 #include "util/compat.h"
 #include "util/err.h"
 #include "util/parse.h"
@@ -42,7 +43,7 @@ const char *vdi_default_rules_path(void)
 	struct stat st;
 
 	/* running from the build tree: the rules being edited win */
-	if (stat(NC_SRC_VDI_RULES, &st) == 0 && S_ISREG(st.st_mode))
+	if (nc_run_from_build_tree() && stat(NC_SRC_VDI_RULES, &st) == 0 && S_ISREG(st.st_mode))
 		return NC_SRC_VDI_RULES;
 #endif
 	return NC_DATADIR "/vdi-rules.conf";
