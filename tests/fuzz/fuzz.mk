@@ -5,7 +5,8 @@
 #                     (-fsanitize=fuzzer,address,undefined) in the build tree
 #   make fuzz-check   builds them, then runs each for FUZZ_SECONDS (20) over a
 #                     copy of its seeds (tests/fuzz/run-fuzz.sh); one TAP line
-#                     per harness and a summary line
+#                     per harness and a summary line; a subset with
+#                     `make fuzz-check FUZZ_HARNESSES="fuzz_smb fuzz_snmp"`
 #
 # The library sources a harness needs are compiled once more, with clang and
 # the sanitizers plus fuzzer coverage (libnetcensus.a is gcc-built and not
