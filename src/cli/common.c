@@ -47,9 +47,12 @@ void cli_print_table(const char *const *headers, size_t ncols, const char *const
 		     size_t nrows)
 {
 	size_t width[CLI_TABLE_MAX_COLUMNS];
+	/* the columns shown; a row is still ncols cells long */
+	size_t shown = NC_MIN(ncols, (size_t)CLI_TABLE_MAX_COLUMNS);
 
-	ncols = NC_MIN(ncols, (size_t)CLI_TABLE_MAX_COLUMNS);
-	for (size_t c = 0; c < ncols; c++) {
+	if (shown == 0)
+		return;
+	for (size_t c = 0; c < shown; c++) {
 		width[c] = strlen(headers[c]);
 		for (size_t r = 0; r < nrows; r++)
 			width[c] = NC_MAX(width[c], strlen(cells[r * ncols + c]));
@@ -57,9 +60,9 @@ void cli_print_table(const char *const *headers, size_t ncols, const char *const
 	for (size_t r = 0; r <= nrows; r++) {
 		const char *const *row = r == 0 ? headers : cells + (r - 1) * ncols;
 
-		for (size_t c = 0; c + 1 < ncols; c++)
+		for (size_t c = 0; c + 1 < shown; c++)
 			printf("%-*s  ", (int)width[c], row[c]);
-		printf("%s\n", row[ncols - 1]);
+		printf("%s\n", row[shown - 1]);
 	}
 }
 
