@@ -14,6 +14,14 @@ skip_all() {
 	exit 0
 }
 
+# A build configured with --disable-lab-tests (make distcheck) skips the lab
+# tests: NC_LAB_TESTS=no comes from the test environment (man/man.mk).
+case $0 in
+*/tests/lab/*.test | tests/lab/*.test)
+	[ "${NC_LAB_TESTS:-yes}" != no ] || skip_all "lab tests disabled (configure --disable-lab-tests)"
+	;;
+esac
+
 # bail_out REASON — something the tests need is broken; stop with an error.
 bail_out() {
 	echo "Bail out! $*"

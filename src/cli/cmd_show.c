@@ -555,6 +555,7 @@ int cmd_show(int argc, char **argv)
 	if (opt_scan != NULL && (r = parse_u64(opt_scan, 1, INT64_MAX, &scan_id, "scan id")) != 0)
 		goto out;
 	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0 ||
+	    (r = inventory_snapshot(inv)) != 0 ||
 	    (r = query_host_detail(inv, (int64_t)scan_id, spec, &detail)) != 0 ||
 	    (r = query_scan(inv, detail.scan_id, &scan)) != 0 ||
 	    (r = query_host_history(inv, detail.host.host_id, SHOW_HISTORY_MAX, &history)) != 0)

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "util/compat.h"
 #include "util/err.h"
+#include "util/textsafe.h"
 
 #define CLI_DEFAULT_DB "./netcensus.db"
 
@@ -32,15 +33,32 @@ const char *cli_db_path(const char *opt_db)
 	return CLI_DEFAULT_DB;
 }
 
+/*
+ * A message quotes what the user typed (a target spec, a host name) and
+ * what the network sent (a banner in a parser's detail): it goes out through
+ * textsafe_fputs(), so no control byte of either reaches the terminal.
+ */
 void cli_error(const char *fmt, ...)
 {
-	va_list ap;
+	char small[1024], *msg = small;
+	va_list ap, again;
+	int n;
 
-	fputs("netcensus: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	else if (n >= (int)sizeof(small))
+		msg = small; /* out of memory: the message cut short */
+	va_end(again);
+	fputs("netcensus: ", stderr);
+	if (n >= 0)
+		textsafe_fputs(msg, stderr);
 	fputc('\n', stderr);
+	if (msg != small)
+		free(msg);
 }
 
 void cli_print_table(const char *const *headers, size_t ncols, const char *const *cells,

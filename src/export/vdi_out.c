@@ -26,6 +26,7 @@
 #include "export/csv.h"
 #include "export/json_hosts.h"
 #include "export/vdi.h"
+#include "util/buildtree.h"
 #include "util/compat.h"
 #include "util/err.h"
 #include "util/parse.h"
@@ -42,7 +43,7 @@ const char *vdi_default_rules_path(void)
 	struct stat st;
 
 	/* running from the build tree: the rules being edited win */
-	if (stat(NC_SRC_VDI_RULES, &st) == 0 && S_ISREG(st.st_mode))
+	if (nc_run_from_build_tree() && stat(NC_SRC_VDI_RULES, &st) == 0 && S_ISREG(st.st_mode))
 		return NC_SRC_VDI_RULES;
 #endif
 	return NC_DATADIR "/vdi-rules.conf";
@@ -1112,11 +1113,14 @@ int vdi_export_format(const export_request *req)
 	opt.rules = rules;
 	/* one read transaction: the installs are read again after the plan is
 	 * built, and must come from the same snapshot */
-	if (sqlite3_exec(inventory_sqlite(req->inv), "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		r = inventory_fail(req->inv, "starting a read transaction");
-		goto out;
+	if (sqlite3_get_autocommit(inventory_sqlite(req->inv))) {
+		if (sqlite3_exec(inventory_sqlite(req->inv), "BEGIN", NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			r = inventory_fail(req->inv, "starting a read transaction");
+			goto out;
+		}
+		in_txn = true; /* else the caller's (inventory_snapshot()) */
 	}
-	in_txn = true;
 	if ((r = vdi_plan_build(req->inv, req->scan, &opt, &plan)) != 0)
 		goto out;
 	if (o == VDI_OUT_CSV) {

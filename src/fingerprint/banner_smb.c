@@ -24,6 +24,7 @@
 #include "fingerprint/banner_int.h"
 #include "fingerprint/smb.h"
 #include "util/compat.h"
+#include "util/err.h"
 
 #define CONF_SMB_RAW 90
 #define CONF_SAMBA_OS 30 /* Samba runs on Linux mostly, but also BSD, macOS, NAS */
@@ -70,15 +71,32 @@ static size_t whole_frame(const banner_conn *c)
 	return n > 0 && n <= c->in_len ? n : 0;
 }
 
+/* An smb.error fact saying why a reply was not believed: the parser's
+ * detail (r from smb_parse_*), or the frame size we refused to wait for. */
+static void reply_error(banner_conn *c, int r)
+{
+	if (r == 0)
+		host_facts_addf(c->host, FACT_SRC_SMB, CONF_SMB_RAW, "smb.error",
+				"SMB frame of %zu bytes is more than the %u we read",
+				smb_frame_length(c->in, c->in_len), BANNER_MAX_CONN_BYTES);
+	else
+		host_facts_add(c->host, FACT_SRC_SMB, CONF_SMB_RAW, "smb.error", nc_errmsg(r));
+}
+
 static int read_negotiate(banner_conn *c)
 {
 	uint8_t frame[BANNER_OUT_MAX];
 	size_t n = whole_frame(c), out;
+	int r = 0;
 
 	if (n == 0)
 		return BANNER_MORE;
-	if (n == SIZE_MAX || smb_parse_negotiate(c->in, n, &c->u.smb.neg) != 0)
+	if (n == SIZE_MAX || (r = smb_parse_negotiate(c->in, n, &c->u.smb.neg)) != 0) {
+		/* an SMB1-only reply is an answer, not an error (finish() says so) */
+		if (!(c->in_len >= 8 && memcmp(c->in + 4, "\xffSMB", 4) == 0))
+			reply_error(c, r);
 		return BANNER_DONE; /* finish() looks at what it was */
+	}
 	c->u.smb.have_neg = true;
 	banner_conn_consume(c, n);
 	out = smb_build_session_setup(frame, sizeof(frame), c->u.smb.neg.dialect);
@@ -91,12 +109,17 @@ static int read_negotiate(banner_conn *c)
 static int read_session_setup(banner_conn *c)
 {
 	size_t n = whole_frame(c);
+	int r;
 
 	if (n == 0)
 		return BANNER_MORE;
-	if (n != SIZE_MAX && smb_parse_session_setup(c->in, n, &c->u.smb.ntlm) == 0) {
+	if (n == SIZE_MAX) {
+		reply_error(c, 0);
+	} else if ((r = smb_parse_session_setup(c->in, n, &c->u.smb.ntlm)) == 0) {
 		c->u.smb.have_ntlm = true;
 		banner_conn_consume(c, n);
+	} else {
+		reply_error(c, r);
 	}
 	banner_conn_state(c, SMB_DONE);
 	return BANNER_DONE;

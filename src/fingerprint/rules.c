@@ -34,6 +34,7 @@
 #include <pcre2.h>
 
 #include "fingerprint/rules.h"
+#include "util/buildtree.h"
 #include "util/compat.h"
 #include "util/err.h"
 #include "util/grow.h"
@@ -1219,7 +1220,7 @@ const char *rules_default_dir(void)
 		return env;
 #ifdef NC_SRC_RULES_DIR
 	/* running from the build tree: the rules being edited win */
-	if (stat(NC_SRC_RULES_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+	if (nc_run_from_build_tree() && stat(NC_SRC_RULES_DIR, &st) == 0 && S_ISDIR(st.st_mode))
 		return NC_SRC_RULES_DIR;
 #endif
 	return NC_DATADIR "/rules";

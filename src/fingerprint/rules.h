@@ -44,8 +44,9 @@ void rules_free(rules_t *r);
  * compile, NC_ERR_IO). */
 int rules_load_file(rules_t *r, const char *path);
 int rules_load_dir(rules_t *r, const char *dir);
-/* Where our rules live: $NETCENSUS_RULES, else the build tree's rules/ if
- * present, else the installed NC_DATADIR/rules. */
+/* Where our rules live: $NETCENSUS_RULES, else the source tree's rules/ when
+ * this is the build tree's binary (util/buildtree.h), else the installed
+ * NC_DATADIR/rules. */
 const char *rules_default_dir(void);
 size_t rules_count(const rules_t *r);
 

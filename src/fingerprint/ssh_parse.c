@@ -367,7 +367,9 @@ static bool arch_neutral(const char *a)
 
 static void row_package(struct pctx *c, char **f, size_t nf)
 {
-	char name[512];
+	/* as long as any stored value may be (facts_clean cuts there, at a
+	 * character): a shorter buffer cut long names mid-UTF-8 sequence */
+	char name[FACTS_MAX_VALUE + 1];
 
 	if (nf == 2 && eq(f[0], "manager")) {
 		snprintf(c->st->manager, sizeof(c->st->manager), "%s", f[1]);

@@ -558,8 +558,16 @@ static int try_credential(sess *st, const cred_ssh *c, char *tried, size_t tsize
 			return rc;
 	}
 	if (c->key != NULL && offers(methods, "publickey")) {
+		char kpath[64];
+
 		tried_add(tried, tsize, "publickey");
-		NB(st, rc, libssh2_userauth_publickey_fromfile_ex(st->s, user, ulen, NULL, c->key,
+		/* the key was copied to a memfd before the privileges were
+		 * dropped (credentials.h); the path is the fallback for a key
+		 * that could not be read then */
+		if (c->key_loaded)
+			snprintf(kpath, sizeof(kpath), "/proc/self/fd/%d", c->key_fd);
+		NB(st, rc, libssh2_userauth_publickey_fromfile_ex(st->s, user, ulen, NULL,
+								  c->key_loaded ? kpath : c->key,
 								  c->passphrase), st->auth_deadline);
 		if (rc == 0)
 			return 0;

@@ -5,8 +5,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "util/log.h"
+#include "util/textsafe.h"
 
 static int log_level = LOG_LVL_WARN;
 
@@ -31,5 +33,7 @@ void log_msg(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	/* a debug line may quote a banner or a name: nothing raw to a terminal */
+	textsafe_clean(line, strlen(line), false);
 	fprintf(stderr, "netcensus: %s: %s\n", names[level], line);
 }
