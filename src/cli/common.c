@@ -40,7 +40,7 @@ const char *cli_db_path(const char *opt_db)
  */
 void cli_error(const char *fmt, ...)
 {
-	char small[1024], *msg = small;
+	char small[1024], *msg = small, *big;
 	va_list ap, again;
 	int n;
 
@@ -48,10 +48,11 @@ void cli_error(const char *fmt, ...)
 	va_copy(again, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL)
-		vsnprintf(msg, (size_t)n + 1, fmt, again);
-	else if (n >= (int)sizeof(small))
-		msg = small; /* out of memory: the message cut short */
+	/* out of memory: the message cut short in small */
+	if (n >= (int)sizeof(small) && (big = malloc((size_t)n + 1)) != NULL) {
+		vsnprintf(big, (size_t)n + 1, fmt, again);
+		msg = big;
+	}
 	va_end(again);
 	fputs("netcensus: ", stderr);
 	if (n >= 0)
