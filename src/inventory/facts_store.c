@@ -676,7 +676,7 @@ static int compare_verdicts(const void *a, const void *b)
 
 void verdict_rows_sort(verdict_row *rows, size_t n)
 {
-	if (n > 1) /* rows may be NULL when n is 0 */
+	if (n > 1) /* rows may be NULL when n is 0: qsort must not see it */
 		qsort(rows, n, sizeof(*rows), compare_verdicts);
 }
 
