@@ -213,7 +213,8 @@ int cmd_diff(int argc, char **argv)
 		}
 	}
 
-	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0)
+	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0 ||
+	    (r = inventory_snapshot(inv)) != 0)
 		goto out;
 	if (marker_path != NULL) {
 		marker_fd = open(marker_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);

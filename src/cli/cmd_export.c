@@ -260,7 +260,8 @@ int cmd_export(int argc, char **argv)
 		goto out;
 	if (opt_scan != NULL && (r = parse_u64(opt_scan, 1, INT64_MAX, &scan_id, "scan id")) != 0)
 		goto out;
-	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0)
+	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0 ||
+	    (r = inventory_snapshot(inv)) != 0)
 		goto out;
 	if (opt_scan != NULL)
 		r = query_scan(inv, (int64_t)scan_id, &scan);
@@ -274,7 +275,10 @@ int cmd_export(int argc, char **argv)
 	req.output = output != NULL && strcmp(output, "-") != 0 ? output : NULL;
 	r = run(fmt, &req, output);
 out:
-	if (r != 0)
+	/* a writer's I/O error may not say where it was writing */
+	if (r == NC_ERR_IO && req.output != NULL && strstr(nc_errmsg(r), req.output) == NULL)
+		cli_error("export: cannot write %s: %s", req.output, nc_errmsg(r));
+	else if (r != 0)
 		cli_error("export: %s", nc_errmsg(r));
 	scan_row_clear(&scan);
 	inventory_close(inv);

@@ -230,7 +230,8 @@ int cmd_hosts(int argc, char **argv)
 	nc_clear_error();
 	if (opt_scan != NULL && (r = parse_u64(opt_scan, 1, INT64_MAX, &scan_id, "scan id")) != 0)
 		goto out;
-	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0)
+	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0 ||
+	    (r = inventory_snapshot(inv)) != 0)
 		goto out;
 	if (opt_scan != NULL)
 		r = query_scan(inv, (int64_t)scan_id, &scan);

@@ -142,7 +142,8 @@ int cmd_report(int argc, char **argv)
 	if ((r = appnorm_rules_load(opt_rules ? opt_rules : vdi_default_rules_path(), &rules)) != 0)
 		goto out;
 	opt.rules = rules;
-	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0)
+	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0 ||
+	    (r = inventory_snapshot(inv)) != 0)
 		goto out;
 	if (opt_scan != NULL)
 		r = query_scan(inv, (int64_t)scan_id, &scan);

@@ -31,6 +31,7 @@
 #include "util/err.h"
 #include "util/log.h"
 #include "util/parse.h"
+#include "util/privs.h"
 #include "util/timeutil.h"
 
 #define DEFAULT_RATE 10000
@@ -97,7 +98,12 @@ static void scan_usage(FILE *f)
 		"      --db FILE           inventory database (default $NETCENSUS_DB or ./netcensus.db)\n"
 		"      --lock-wait SECS    wait for another scan writing the database (default: refuse)\n"
 		"  -q, --quiet             no progress line\n"
-		"  -v, --verbose           more detail (with --dry-run: every packet)\n",
+		"  -v, --verbose           more detail (with --dry-run: every packet)\n"
+		"\n"
+		"Privileges (root or cap_net_raw,cap_net_admin file capabilities):\n"
+		"      --user NAME         as root: open the database as NAME and run as NAME once\n"
+		"                          the raw sockets are open (default: the sudo caller from\n"
+		"                          SUDO_UID, else stay uid 0); capabilities always go\n",
 		DEFAULT_RATE, DEFAULT_RETRIES, DEFAULT_WAIT, DEFAULT_PROBES, DEFAULT_SYN_PORTS,
 		DEFAULT_ACK_PORTS, DEFAULT_FP_TIMEOUT, DEFAULT_FP_PARALLEL);
 }
@@ -124,6 +130,7 @@ enum {
 	OPT_HOST_KEYS,
 	OPT_KNOWN_HOSTS,
 	OPT_SSH_PARALLEL,
+	OPT_USER,
 };
 
 static const struct option scan_options[] = {
@@ -155,6 +162,7 @@ static const struct option scan_options[] = {
 	{ "host-keys", required_argument, NULL, OPT_HOST_KEYS },
 	{ "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS },
 	{ "ssh-parallel", required_argument, NULL, OPT_SSH_PARALLEL },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -244,7 +252,7 @@ int cmd_scan(int argc, char **argv)
 	double fp_timeout = DEFAULT_FP_TIMEOUT;
 	uint64_t fp_parallel = DEFAULT_FP_PARALLEL, ssh_parallel = 64;
 	int host_keys = SSH_HOSTKEYS_ACCEPT_NEW;
-	const char *known_hosts_path = NULL;
+	const char *known_hosts_path = NULL, *user = NULL;
 	ssh_known_hosts *known_hosts = NULL;
 	inventory_hostkeys inv_keys;
 	bool inv_keys_init = false;
@@ -356,6 +364,9 @@ int cmd_scan(int argc, char **argv)
 		case OPT_SSH_PARALLEL:
 			r = parse_u64(optarg, 1, 4096, &ssh_parallel, "SSH parallelism");
 			break;
+		case OPT_USER:
+			user = optarg;
+			break;
 		case OPT_DRY_RUN:
 			cfg.dry_run = true;
 			break;
@@ -399,6 +410,12 @@ int cmd_scan(int argc, char **argv)
 					: "no targets given (try: netcensus scan --help)");
 		goto out;
 	}
+	/* who we become after the raw sockets are open: decided before anything
+	 * is read, so the credentials file's owner can be checked against it */
+	if ((r = privs_prepare(user)) != 0) {
+		cli_error("%s", nc_errmsg(r));
+		goto out;
+	}
 	if ((r = select_probes(probes, &cfg)) != 0 ||
 	    (r = ports_parse(syn_spec, &cfg.syn_ports)) != 0 ||
 	    (r = ports_parse(ack_spec, &cfg.ack_ports)) != 0) {
@@ -430,6 +447,12 @@ int cmd_scan(int argc, char **argv)
 		log_set_level(LOG_LVL_DEBUG);
 	else if (verbose > 0 && !cfg.dry_run)
 		log_set_level(LOG_LVL_INFO);
+	if (!cfg.dry_run) {
+		char plan[256];
+
+		privs_plan_describe(plan, sizeof(plan));
+		log_info("privileges: %s", plan);
+	}
 
 	if ((res = results_new()) == NULL) {
 		cli_error("out of memory");
@@ -444,8 +467,24 @@ int cmd_scan(int argc, char **argv)
 			.lock_wait = lock_wait,
 		};
 
+		/* as the user we drop to, so that they own the files it creates
+		 * and can still write them after the drop */
+		if ((r = privs_as_target()) != 0) {
+			cli_error("%s", nc_errmsg(r));
+			goto out;
+		}
 		if ((r = inventory_open(cli_db_path(db_opt), INV_WRITE, &inv)) != 0 ||
 		    (r = inventory_begin_scan(inv, &meta, &scan_id)) != 0) {
+			cli_error("%s", nc_errmsg(r));
+			if (privs_switching() && (r == NC_ERR_IO || r == NC_ERR_DB))
+				cli_error("(the database is opened as user %s, whom the scan runs "
+					  "as after opening the raw sockets: give %s a --db they "
+					  "can write, or use --user root)", privs_target_name(),
+					  privs_target_name());
+			privs_as_root();
+			goto out;
+		}
+		if ((r = privs_as_root()) != 0) {
 			cli_error("%s", nc_errmsg(r));
 			goto out;
 		}
@@ -459,6 +498,10 @@ int cmd_scan(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	r = engine_run(&cfg, res, &report);
+	/* the engine drops privileges after opening its sockets; this covers the
+	 * runs that opened none (a dry run), and nothing below runs privileged */
+	if (r == 0)
+		r = privs_drop_all();
 	if (cfg.dry_run) {
 		if (r != 0) {
 			cli_error("%s", nc_errmsg(r));
@@ -494,6 +537,12 @@ int cmd_scan(int argc, char **argv)
 			fc.ssh_hostkey_ctx = &inv_keys;
 		}
 
+		if (log_get_level() >= LOG_LVL_INFO) {
+			char who[256];
+
+			if (privs_status(who, sizeof(who)) == 0)
+				log_info("fingerprint stage: running as %s", who);
+		}
 		if (!quiet && isatty(STDERR_FILENO))
 			fprintf(stderr, "fingerprinting %zu hosts...\r", results_count(res));
 		if ((fpr = fingerprint_run(&fc, res, &fp)) != 0)
@@ -507,9 +556,13 @@ int cmd_scan(int argc, char **argv)
 		const char *status = r != 0 ? "failed" : st->interrupted ? "interrupted" : "complete";
 		int wr = inventory_record_results(inv, scan_id, res);
 		int fr;
+		char werr[512] = "";
 
 		if (wr == 0 && fp.n > 0)
 			wr = inventory_record_facts(inv, scan_id, fp.hosts, fp.n);
+		/* closing the scan may fail too (a full disk): say the first error */
+		if (wr != 0)
+			snprintf(werr, sizeof(werr), "%s", nc_errmsg(wr));
 		fr = inventory_finish_scan(inv, scan_id, wr != 0 ? "failed" : status, st);
 		double secs = st->finished - st->started;
 
@@ -519,7 +572,11 @@ int cmd_scan(int argc, char **argv)
 		}
 		if (wr != 0 || fr != 0) {
 			cli_error("scan %lld: could not record the results: %s", (long long)scan_id,
-				  nc_errmsg(wr != 0 ? wr : fr));
+				  wr != 0 ? werr : nc_errmsg(fr));
+			if (wr != 0 && fr != 0)
+				cli_error("scan %lld could not be closed either (%s); it shows as "
+					  "interrupted",
+					  (long long)scan_id, nc_errmsg(fr));
 			goto out;
 		}
 		if (st->interrupted) {

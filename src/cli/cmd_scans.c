@@ -291,6 +291,7 @@ int cmd_scans(int argc, char **argv)
 		    (r = print_prune(&report, (long)keep, dry_run, json)) != 0)
 			goto out;
 	} else if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0 ||
+		   (r = inventory_snapshot(inv)) != 0 ||
 		   (r = query_scans(inv, &scans, &n)) != 0 ||
 		   (r = read_counts(inv, scans, n, &counts)) != 0 ||
 		   (r = json ? print_json(scans, counts, n) : print_table(scans, counts, n)) != 0) {

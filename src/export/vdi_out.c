@@ -1113,11 +1113,14 @@ int vdi_export_format(const export_request *req)
 	opt.rules = rules;
 	/* one read transaction: the installs are read again after the plan is
 	 * built, and must come from the same snapshot */
-	if (sqlite3_exec(inventory_sqlite(req->inv), "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		r = inventory_fail(req->inv, "starting a read transaction");
-		goto out;
+	if (sqlite3_get_autocommit(inventory_sqlite(req->inv))) {
+		if (sqlite3_exec(inventory_sqlite(req->inv), "BEGIN", NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			r = inventory_fail(req->inv, "starting a read transaction");
+			goto out;
+		}
+		in_txn = true; /* else the caller's (inventory_snapshot()) */
 	}
-	in_txn = true;
 	if ((r = vdi_plan_build(req->inv, req->scan, &opt, &plan)) != 0)
 		goto out;
 	if (o == VDI_OUT_CSV) {

@@ -259,7 +259,9 @@ static void sess_close(sess *st, bool polite)
 				if (rc == 0)
 					st->ch = NULL;
 			}
+			/* a goodbye only: its result does not matter */
 			if (st->ch == NULL)
+				/* cppcheck-suppress unreadVariable */
 				NB(st, rc, libssh2_session_disconnect(st->s, "done"), dl);
 		}
 		if (st->fd >= 0)
@@ -556,8 +558,16 @@ static int try_credential(sess *st, const cred_ssh *c, char *tried, size_t tsize
 			return rc;
 	}
 	if (c->key != NULL && offers(methods, "publickey")) {
+		char kpath[64];
+
 		tried_add(tried, tsize, "publickey");
-		NB(st, rc, libssh2_userauth_publickey_fromfile_ex(st->s, user, ulen, NULL, c->key,
+		/* the key was copied to a memfd before the privileges were
+		 * dropped (credentials.h); the path is the fallback for a key
+		 * that could not be read then */
+		if (c->key_loaded)
+			snprintf(kpath, sizeof(kpath), "/proc/self/fd/%d", c->key_fd);
+		NB(st, rc, libssh2_userauth_publickey_fromfile_ex(st->s, user, ulen, NULL,
+								  c->key_loaded ? kpath : c->key,
 								  c->passphrase), st->auth_deadline);
 		if (rc == 0)
 			return 0;
@@ -755,6 +765,8 @@ static bool has_header(const ssh_collect_result *res, const char *header)
 {
 	size_t hl = strlen(header), lim = NC_MIN(res->outlen, (size_t)HEADER_SCAN);
 
+	if (res->out == NULL)
+		return false;
 	for (size_t i = 0; i + hl <= lim; i++) {
 		if ((i == 0 || res->out[i - 1] == '\n') && memcmp(res->out + i, header, hl) == 0)
 			return true;

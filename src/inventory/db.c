@@ -14,7 +14,13 @@
  * The writer lock is an flock() on "<db>.lock", not an SQLite lock: it has
  * to be held for a whole scan, across many transactions, and it has to
  * vanish when the process dies.  Readers never take it; WAL mode lets them
- * read while a scan writes.
+ * read while a scan writes.  The writer also holds an open-file-description
+ * fcntl() write lock on the same file, which F_OFD_GETLK can see without
+ * taking anything: that is how every open tells a scan still "running"
+ * because its process is writing from one whose process is gone (killed,
+ * crashed, out of disk before it could close the row).  A reader asking
+ * never delays a writer, and a pid in the scans row proves nothing (pids
+ * are reused); the lock is the proof.
  */
 
 #include <errno.h>
@@ -31,6 +37,7 @@
 #include "inventory/query.h"
 #include "util/compat.h"
 #include "util/err.h"
+#include "util/log.h"
 #include "util/timeutil.h"
 
 #define DB_BUSY_TIMEOUT_MS 5000
@@ -43,6 +50,8 @@ struct inventory {
 	int lock_fd; /* -1 while the writer lock is not held */
 	bool writable;
 	int schema_version; /* as found (read-only) or after migrating */
+	int64_t stale_upto; /* "running" scans with id <= this have no writer */
+	bool snapshot;	    /* inventory_snapshot()'s read transaction is open */
 };
 
 static const char *const migrations[] = {
@@ -215,8 +224,24 @@ static const char *const migrations[] = {
 _Static_assert(ARRAY_SIZE(migrations) == INVENTORY_SCHEMA_VERSION,
 	       "INVENTORY_SCHEMA_VERSION must equal the number of migrations");
 
+/* Did the last failure come from a full disk?  SQLITE_FULL, or an I/O
+ * error whose write got ENOSPC/EDQUOT (a WAL or checkpoint write). */
+static bool disk_full(sqlite3 *db)
+{
+	int code = sqlite3_extended_errcode(db) & 0xff, e = sqlite3_system_errno(db);
+
+	return code == SQLITE_FULL || (code == SQLITE_IOERR && (e == ENOSPC || e == EDQUOT));
+}
+
 int inventory_fail(const inventory_t *inv, const char *what)
 {
+	if (disk_full(inv->db))
+		/* The transaction was rolled back: what earlier commits wrote is
+		 * whole, in the database or its -wal file. */
+		return nc_fail(NC_ERR_DB,
+			       "database %s: %s: the disk is full (%s); what was recorded before "
+			       "is kept — free some space and run again",
+			       inv->path, what, sqlite3_errmsg(inv->db));
 	return nc_fail(NC_ERR_DB, "database %s: %s: %s", inv->path, what, sqlite3_errmsg(inv->db));
 }
 
@@ -328,6 +353,90 @@ static int configure_connection(inventory_t *inv)
 	return inventory_exec(inv, "PRAGMA synchronous = NORMAL", "setting synchronous mode");
 }
 
+#ifdef F_OFD_SETLK
+#define LOCK_SET F_OFD_SETLK
+#define LOCK_GET F_OFD_GETLK
+#else
+/* A process-wide lock: closing any descriptor of the file drops it, so
+ * writer_alive() below must not run in the writing process. */
+#define LOCK_SET F_SETLK
+#define LOCK_GET F_GETLK
+#endif
+
+/* Make the flock held on fd visible to writer_alive() (file comment).  The
+ * flock alone keeps writers apart, so a failure only costs readers their
+ * certainty; they then show the scan as it is recorded. */
+static void publish_lock(const inventory_t *inv, int fd)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+
+	if (fcntl(fd, LOCK_SET, &fl) != 0)
+		log_debug("cannot set the record lock on %s: %s", inv->lock_path,
+			  strerror(errno));
+}
+
+/* 1 when a process holds the writer lock, 0 when none does, -1 when that
+ * cannot be told (the lock file is unreadable, record locks unsupported). */
+static int writer_alive(const inventory_t *inv)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	int fd, r;
+
+	if (inv->lock_fd >= 0)
+		return 1;
+	/* O_RDONLY: F_GETLK needs no write access, and the directory may be
+	 * read-only */
+	fd = open(inv->lock_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1; /* no lock file: no scan ever locked here */
+	r = fcntl(fd, LOCK_GET, &fl);
+	close(fd);
+	if (r != 0)
+		return -1;
+	return fl.l_type != F_UNLCK;
+}
+
+/*
+ * Which "running" scans have no writer: the newest running id is read
+ * first, the lock asked after, so a scan that starts in between (its id is
+ * higher) is never taken for dead; one that ends in between is no longer
+ * "running" when a reader looks at its row.  Nothing is written: a reader
+ * shows such a scan as interrupted (query.h), the next scan records it so.
+ */
+static int find_stale_scans(inventory_t *inv)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t newest = 0;
+	int rc;
+
+	inv->stale_upto = 0;
+	if (inv->schema_version < 1)
+		return 0;
+	if (sqlite3_prepare_v2(inv->db, "SELECT max(id) FROM scans WHERE status = 'running'", -1,
+			       &st, NULL) != SQLITE_OK)
+		return inventory_fail(inv, "looking for unfinished scans");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		newest = sqlite3_column_int64(st, 0); /* NULL -> 0 */
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return inventory_fail(inv, "looking for unfinished scans");
+	if (newest > 0 && writer_alive(inv) == 0)
+		inv->stale_upto = newest;
+	return 0;
+}
+
+int64_t inventory_stale_upto(const inventory_t *inv)
+{
+	return inv->stale_upto;
+}
+
+bool inventory_scan_stale(const inventory_t *inv, int64_t scan_id, const char *status)
+{
+	return scan_id > 0 && scan_id <= inv->stale_upto && status != NULL &&
+	       strcmp(status, "running") == 0;
+}
+
 int inventory_lock(inventory_t *inv, double wait_s)
 {
 	uint64_t deadline = time_mono_ns() + (uint64_t)(wait_s > 0 ? wait_s * 1e9 : 0);
@@ -337,7 +446,9 @@ int inventory_lock(inventory_t *inv, double wait_s)
 		return nc_fail(NC_ERR_INVALID, "database %s was opened read-only", inv->path);
 	if (inv->lock_fd >= 0)
 		return nc_fail(NC_ERR_INVALID, "a scan is already being written to %s", inv->path);
-	fd = open(inv->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* readable by all: a reader asks it whether a writer is alive; it
+	 * holds no data */
+	fd = open(inv->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return nc_fail(NC_ERR_IO, "cannot open lock file %s: %s", inv->lock_path,
 			       strerror(errno));
@@ -357,6 +468,7 @@ int inventory_lock(inventory_t *inv, double wait_s)
 		}
 		time_sleep_ns(LOCK_POLL_NS);
 	}
+	publish_lock(inv, fd);
 	inv->lock_fd = fd;
 	return 0;
 }
@@ -374,6 +486,64 @@ void inventory_unlock(inventory_t *inv)
 bool inventory_locked(const inventory_t *inv)
 {
 	return inv->lock_fd >= 0;
+}
+
+/*
+ * A WAL database needs its -shm file, which SQLite creates next to it even
+ * for a reader; in a directory the reader may not write (a copy on
+ * read-only media, an inventory owned by root read by a user), with no -shm
+ * and no -wal there, that fails.  With no -wal file nothing is waiting to be
+ * checkpointed, so the database file alone is the whole inventory: open it
+ * immutable (no -shm, no locks).  0 when the first read works either way.
+ * Called on a configured connection (its busy timeout set).
+ */
+static int readonly_fallback(inventory_t *inv)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *wal = NULL, *uri = NULL;
+	size_t n = 0, len = strlen(inv->path);
+	int rc, version, r;
+
+	if ((r = read_user_version(inv, &version)) == 0)
+		return 0;
+	rc = sqlite3_extended_errcode(inv->db);
+	if (rc != SQLITE_READONLY_CANTINIT && rc != SQLITE_READONLY_DIRECTORY &&
+	    (rc & 0xff) != SQLITE_CANTOPEN)
+		return r;
+	if (asprintf(&wal, "%s-wal", inv->path) < 0)
+		return nc_fail(NC_ERR_NOMEM, "out of memory opening %s", inv->path);
+	rc = access(wal, F_OK) == 0 || errno != ENOENT;
+	free(wal);
+	if (rc)
+		return r; /* a -wal we cannot use: say why the read failed */
+	/* "file:" + the path, percent-encoded but for unreserved bytes and '/' */
+	if ((uri = malloc(5 + 3 * len + sizeof("?immutable=1"))) == NULL)
+		return nc_fail(NC_ERR_NOMEM, "out of memory opening %s", inv->path);
+	memcpy(uri, "file:", 5);
+	n = 5;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)inv->path[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+			uri[n++] = (char)c;
+		} else {
+			uri[n++] = '%';
+			uri[n++] = hex[c >> 4];
+			uri[n++] = hex[c & 15];
+		}
+	}
+	memcpy(uri + n, "?immutable=1", sizeof("?immutable=1"));
+	sqlite3_close(inv->db);
+	inv->db = NULL;
+	rc = sqlite3_open_v2(uri, &inv->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return nc_fail(NC_ERR_IO, "cannot open database %s: %s", inv->path,
+			       inv->db ? sqlite3_errmsg(inv->db) : "out of memory");
+	sqlite3_extended_result_codes(inv->db, 1);
+	nc_clear_error();
+	return configure_connection(inv);
 }
 
 int inventory_open(const char *path, int mode, inventory_t **out)
@@ -406,7 +576,9 @@ int inventory_open(const char *path, int mode, inventory_t **out)
 		goto out;
 	}
 	sqlite3_extended_result_codes(inv->db, 1);
-	if ((r = configure_connection(inv)) != 0 || (r = migrate(inv)) != 0)
+	if ((r = configure_connection(inv)) != 0 ||
+	    (!inv->writable && (r = readonly_fallback(inv)) != 0) || (r = migrate(inv)) != 0 ||
+	    (r = find_stale_scans(inv)) != 0)
 		goto out;
 	*out = inv;
 	inv = NULL;
@@ -416,10 +588,39 @@ out:
 	return r;
 }
 
+int inventory_snapshot(inventory_t *inv)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (inv->snapshot || !sqlite3_get_autocommit(inv->db))
+		return 0;
+	if (inventory_exec(inv, "BEGIN", "starting a read transaction") != 0)
+		return NC_ERR_DB;
+	/* a deferred transaction takes its snapshot at its first read: now */
+	if (sqlite3_prepare_v2(inv->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		rc = SQLITE_ERROR;
+	} else {
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_ROW) {
+		int r = inventory_fail(inv, "starting a read transaction");
+
+		sqlite3_exec(inv->db, "ROLLBACK", NULL, NULL, NULL);
+		return r;
+	}
+	inv->snapshot = true;
+	return 0;
+}
+
 void inventory_close(inventory_t *inv)
 {
 	if (inv == NULL)
 		return;
+	if (inv->snapshot && !sqlite3_get_autocommit(inv->db))
+		sqlite3_exec(inv->db, "COMMIT", NULL, NULL, NULL);
 	inventory_unlock(inv);
 	sqlite3_close(inv->db); /* NULL is a no-op */
 	free(inv->lock_path);

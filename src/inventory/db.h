@@ -10,7 +10,8 @@
  *
  * One scan writes at a time: inventory_begin_scan() (store.h) takes an
  * exclusive advisory lock on "<db>.lock" that lives until the scan ends or
- * the process dies.  Readers (scans, hosts, export) never take it.
+ * the process dies.  Readers (scans, hosts, export) never take it; they
+ * only ask whether someone holds it (inventory_scan_stale()).
  */
 #ifndef NC_INVENTORY_DB_H
 #define NC_INVENTORY_DB_H
@@ -36,6 +37,27 @@ enum { INV_READONLY = 0, INV_WRITE = 1 };
  */
 int inventory_open(const char *path, int mode, inventory_t **out);
 void inventory_close(inventory_t *inv);
+
+/*
+ * A scan whose row still says "running" but whose process no longer holds
+ * the writer lock (killed, crashed, or it could not close the row) is
+ * stale.  Every open finds those (as of the open) without writing anything;
+ * query.h shows them as "interrupted", and the next scan records them so.
+ * inventory_scan_stale(): is this row (id, recorded status) one of them?
+ * inventory_stale_upto(): running rows with an id up to this are (0: none).
+ */
+bool inventory_scan_stale(const inventory_t *inv, int64_t scan_id, const char *status);
+int64_t inventory_stale_upto(const inventory_t *inv);
+
+/*
+ * Read everything from here to inventory_close() out of one snapshot of the
+ * database (a read transaction; WAL lets a scan go on writing meanwhile), so
+ * a command that reads with many queries — an export, a diff — never mixes
+ * the states before and after a commit of a scan being written.  For
+ * read-only commands; a no-op when a transaction is already open.  0 or
+ * NC_ERR_DB.
+ */
+int inventory_snapshot(inventory_t *inv);
 
 /* The underlying handle, for store.c/query.c only. */
 sqlite3 *inventory_sqlite(inventory_t *inv);

@@ -676,7 +676,8 @@ static int compare_verdicts(const void *a, const void *b)
 
 void verdict_rows_sort(verdict_row *rows, size_t n)
 {
-	qsort(rows, n, sizeof(*rows), compare_verdicts);
+	if (n > 1) /* rows may be NULL when n is 0: qsort must not see it */
+		qsort(rows, n, sizeof(*rows), compare_verdicts);
 }
 
 static int read_first_last_seen(inventory_t *inv, int64_t host_id, host_detail *d)

@@ -124,7 +124,40 @@ void scan_row_clear(scan_row *row)
 	memset(row, 0, sizeof(*row));
 }
 
-static int read_scan(sqlite3_stmt *st, scan_row *row)
+/*
+ * A stale "running" row (db.h: its process is gone) reads as what the next
+ * scan will record it as: interrupted, with the hosts it got to recorded.
+ */
+static int show_stale(inventory_t *inv, scan_row *row)
+{
+	static const char count_sql[] = "SELECT count(*) FROM host_scans WHERE scan_id = ?1";
+	static const char note[] = "process ended without finishing the scan";
+	sqlite3_stmt *st = NULL;
+	char *status = strdup("interrupted");
+	int r = 0;
+
+	if (status == NULL || (row->note == NULL && (row->note = strdup(note)) == NULL)) {
+		free(status);
+		return nc_fail(NC_ERR_NOMEM, "out of memory reading the inventory");
+	}
+	free(row->status);
+	row->status = status;
+	if (sqlite3_prepare_v2(inventory_sqlite(inv), count_sql, -1, &st, NULL) != SQLITE_OK) {
+		r = inventory_fail(inv, "counting the hosts of an unfinished scan");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, row->id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		r = inventory_fail(inv, "counting the hosts of an unfinished scan");
+		goto out;
+	}
+	row->hosts_up = sqlite3_column_int64(st, 0);
+out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int read_scan(inventory_t *inv, sqlite3_stmt *st, scan_row *row)
 {
 	int r;
 
@@ -141,7 +174,8 @@ static int read_scan(sqlite3_stmt *st, scan_row *row)
 	if ((r = query_column_text(st, SC_STATUS, &row->status)) != 0 ||
 	    (r = query_column_text(st, SC_TARGETS, &row->targets)) != 0 ||
 	    (r = query_column_text(st, SC_COMMAND, &row->command)) != 0 ||
-	    (r = query_column_text(st, SC_NOTE, &row->note)) != 0) {
+	    (r = query_column_text(st, SC_NOTE, &row->note)) != 0 ||
+	    (inventory_scan_stale(inv, row->id, row->status) && (r = show_stale(inv, row)) != 0)) {
 		scan_row_clear(row);
 		return r;
 	}
@@ -175,7 +209,7 @@ int query_scans(inventory_t *inv, scan_row **rows_out, size_t *n_out)
 			r = nc_fail(NC_ERR_NOMEM, "out of memory listing scans");
 			goto out;
 		}
-		if ((r = read_scan(st, &rows[n])) != 0)
+		if ((r = read_scan(inv, st, &rows[n])) != 0)
 			goto out;
 		n++;
 	}
@@ -210,7 +244,7 @@ static int query_one_scan(inventory_t *inv, const char *sql, int64_t arg, scan_r
 		sqlite3_bind_int64(st, 1, arg);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		r = read_scan(st, out);
+		r = read_scan(inv, st, out);
 	else if (rc == SQLITE_DONE)
 		r = NC_ERR_NOT_FOUND;
 	else

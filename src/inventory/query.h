@@ -21,7 +21,9 @@ typedef struct {
 	int64_t id;
 	double started_at;    /* epoch seconds */
 	double finished_at;   /* 0 while running or when unknown */
-	char *status;	      /* "running" | "complete" | "interrupted" | "failed" */
+	char *status;	      /* "running" | "complete" | "interrupted" | "failed";
+			       * a "running" row whose process is gone
+			       * (inventory_scan_stale()) reads "interrupted" */
 	char *targets;	      /* the target specs as given; may be NULL */
 	char *command;	      /* may be NULL */
 	char *note;	      /* may be NULL */
@@ -73,8 +75,10 @@ void query_scans_free(scan_row *rows, size_t n);
  * NC_ERR_NOT_FOUND with a detail naming the id and the database. */
 int query_scan(inventory_t *inv, int64_t id, scan_row *out);
 
-/* The newest scan that ended "complete" or "interrupted": what `hosts`,
- * `export` and `show` read by default. NC_ERR_NOT_FOUND when none. */
+/* The newest scan that ended "complete" or "interrupted" (a stale running
+ * one counts as interrupted, see below): what `hosts`, `export` and `show`
+ * read by default, the callers warn when it is not complete.
+ * NC_ERR_NOT_FOUND when none. */
 int query_latest_scan(inventory_t *inv, scan_row *out);
 
 void scan_row_clear(scan_row *row);

@@ -988,14 +988,16 @@ int engine_run(const engine_config *cfg, results_t *res, engine_report *report)
 					      "to TCP connect() probes: slower, and routed hosts that "
 					      "answer only ICMP are not found");
 		e->stats->unprivileged = true;
-		r = connect_scan_run(cfg, e->net, res);
+		/* connect() needs no privilege: give up whatever we have first */
+		if ((r = privs_drop_all()) == 0)
+			r = connect_scan_run(cfg, e->net, res);
 		goto out;
 	}
 	if ((r = prepare_paths(e)) != 0)
 		goto out;
 	/* everything privileged is open: parse the network's bytes without it */
-	if (!cfg->dry_run && privs_drop_all() != 0)
-		log_warn("%s; continuing with the privileges we have", nc_errmsg(NC_ERR_SYS));
+	if (!cfg->dry_run && (r = privs_drop_all()) != 0)
+		goto out;
 
 	e->batch_size = (unsigned)NC_MAX(1.0, NC_MIN((double)BATCH_MAX, cfg->rate / 2000.0));
 	rate_init(&e->bucket, cfg->rate, e->batch_size, time_mono_ns());

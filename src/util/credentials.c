@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,9 +37,11 @@
 #include "util/credentials.h"
 #include "util/err.h"
 #include "util/grow.h"
+#include "util/privs.h"
 
 /* A credentials file is a few kilobytes; anything near this is a mistake. */
 #define CREDENTIALS_MAX_BYTES (1u << 20)
+#define SSH_KEY_MAX_BYTES (64u << 10) /* an RSA-16384 key is ~12 KiB */
 /* Sections per file, so a generated file cannot ask for unbounded memory. */
 #define CREDENTIALS_MAX_SECTIONS 4096
 /* net-snmp refuses shorter USM passphrases (USM_LENGTH_P_MIN). */
@@ -136,6 +139,8 @@ static void ssh_free_one(cred_ssh *s)
 	free(s->name);
 	free_secret(s->user);
 	free(s->key);
+	if (s->key_loaded)
+		close(s->key_fd);
 	free_secret(s->passphrase);
 	free_secret(s->password);
 	targets_free(s->targets);
@@ -650,6 +655,16 @@ static int read_file(const char *path, char **buf_out, size_t *len_out)
 			    path, path);
 		goto out;
 	}
+	/* like ssh with its configuration: another user who owns the file could
+	 * point our secrets at a host of theirs (targets = ...) */
+	if (st.st_uid != 0 && st.st_uid != getuid() && st.st_uid != geteuid() &&
+	    !(privs_switching() && st.st_uid == privs_target_uid())) {
+		r = nc_fail(NC_ERR_PERM,
+			    "credentials file %s belongs to uid %u, neither root nor the user "
+			    "netcensus runs as (chown root %s, or copy it)",
+			    path, (unsigned)st.st_uid, path);
+		goto out;
+	}
 	if ((uint64_t)st.st_size > CREDENTIALS_MAX_BYTES) {
 		r = nc_fail(NC_ERR_TOOBIG, "credentials file %s is larger than %u bytes", path,
 			    CREDENTIALS_MAX_BYTES);
@@ -689,6 +704,54 @@ out:
 	return r;
 }
 
+/*
+ * Copy the SSH private key file of s into a sealed memfd, bounded. The SSH
+ * stage runs after a root scan has switched users: it reads the key through
+ * /proc/self/fd/N (a process may always open its own fds), so a key only
+ * root can read still works, and libssh2 parses it exactly as from the file.
+ * Any failure leaves s->key_loaded false: the SSH stage then tries the path
+ * itself and reports the key per host, as it always did.
+ */
+static void load_key(cred_ssh *s)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t n = 0;
+	ssize_t got;
+	int fd, mfd = -1;
+
+	if ((fd = open(s->key, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > SSH_KEY_MAX_BYTES || (buf = malloc(SSH_KEY_MAX_BYTES + 1)) == NULL)
+		goto out;
+	while (n <= SSH_KEY_MAX_BYTES &&
+	       (got = read(fd, buf + n, SSH_KEY_MAX_BYTES + 1 - n)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			goto out;
+		n += (size_t)got;
+	}
+	if (n == 0 || n > SSH_KEY_MAX_BYTES)
+		goto out;
+	if ((mfd = memfd_create("netcensus-ssh-key", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0 ||
+	    write(mfd, buf, n) != (ssize_t)n ||
+	    fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+		goto out;
+	s->key_fd = mfd;
+	s->key_loaded = true;
+	mfd = -1;
+out:
+	if (mfd >= 0)
+		close(mfd);
+	if (buf != NULL) {
+		explicit_bzero(buf, SSH_KEY_MAX_BYTES + 1);
+		free(buf);
+	}
+	close(fd);
+}
+
 int credentials_load(const char *path, credentials_t **out)
 {
 	parser p = {.path = path};
@@ -720,6 +783,9 @@ int credentials_load(const char *path, credentials_t **out)
 	}
 	if (p.sec.type != 0 && (r = section_finish(&p)) != 0)
 		goto out;
+	for (size_t i = 0; i < p.c->nssh; i++)
+		if (p.c->ssh[i].key != NULL)
+			load_key(&p.c->ssh[i]);
 	*out = p.c;
 	p.c = NULL;
 	r = 0;

@@ -36,6 +36,11 @@ typedef struct {
 	char *name;
 	char *user;
 	char *key;              /* private key path, or NULL */
+	bool key_loaded;        /* key_fd holds the key file's contents, read by
+				 * credentials_load() before privileges are
+				 * dropped; false when it could not be read then
+				 * (the SSH stage tries the path, reports per host) */
+	int key_fd;             /* a sealed memfd; use /proc/self/fd/N */
 	char *passphrase;       /* or NULL */
 	char *password;         /* or NULL */
 	bool agent;
@@ -52,9 +57,12 @@ typedef struct credentials {
 } credentials_t;
 
 /*
- * Parse path. *out = NULL first. Errors (NC_ERR_PERM for a file readable by
- * group/others, NC_ERR_IO, NC_ERR_INVALID) carry a detail naming the file
- * and line, never a secret.
+ * Parse path, and read the private key files it names into memory (the scan
+ * drops privileges before the SSH stage; the keys may be root's). *out = NULL
+ * first. Errors (NC_ERR_PERM for a file readable by group/others or owned by
+ * another user than root, the user running netcensus or the user it drops to,
+ * NC_ERR_IO, NC_ERR_INVALID) carry a detail naming the file and line, and the
+ * command that fixes a refused file; never a secret.
  */
 int credentials_load(const char *path, credentials_t **out);
 /* Zero the secrets, then free. */

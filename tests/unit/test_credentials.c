@@ -411,6 +411,87 @@ static void test_file_errors(void **state)
 	free(big);
 }
 
+/* A file owned by another user (not root, not us) could point our secrets
+ * at a host of theirs: refused, with the fix. Needs root to chown. */
+static void test_owner(void **state)
+{
+	static const char text[] = "[snmp a]\ncommunity = SECRET-owner\n";
+	credentials_t *c = NULL;
+	const char *path;
+	char want[512];
+	int r;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	path = temp_file(text, sizeof(text) - 1, 0600);
+	assert_int_equal(chown(path, 65534, (gid_t)-1), 0);
+	r = credentials_load(path, &c);
+	assert_int_equal(r, NC_ERR_PERM);
+	assert_null(c);
+	snprintf(want, sizeof(want),
+		 "credentials file %s belongs to uid 65534, neither root nor the user netcensus "
+		 "runs as (chown root %s, or copy it)", path, path);
+	assert_string_equal(nc_errmsg(r), want);
+	assert_null(strstr(nc_errmsg(r), "SECRET"));
+	/* root's own file is fine */
+	assert_int_equal(chown(path, 0, (gid_t)-1), 0);
+	assert_int_equal(credentials_load(path, &c), 0);
+	credentials_free(c);
+	unlink(path);
+}
+
+/* The private key is read at load time (before a scan drops privileges);
+ * one that cannot be read then is left to the SSH stage, by path. */
+static void test_key_read_at_load(void **state)
+{
+	static const char key[] = "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n";
+	char text[512], key_path[64], fdpath[64], back[256], *big;
+	int fd;
+	const char *path;
+	credentials_t *c = NULL;
+	size_t n = (64u << 10) + 1;
+
+	(void)state;
+	/* temp_file() returns a static buffer: keep a copy of the key's path */
+	snprintf(key_path, sizeof(key_path), "%s", temp_file(key, sizeof(key) - 1, 0600));
+	snprintf(text, sizeof(text), "[ssh k]\nuser = u\nkey = %s\n", key_path);
+	path = temp_file(text, strlen(text), 0600);
+	assert_int_equal(credentials_load(path, &c), 0);
+	assert_int_equal(c->nssh, 1);
+	assert_string_equal(c->ssh[0].key, key_path);
+	assert_true(c->ssh[0].key_loaded);
+	/* the copy reads back through /proc/self/fd, and is sealed */
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", c->ssh[0].key_fd);
+	fd = open(fdpath, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, back, sizeof(back)), (ssize_t)(sizeof(key) - 1));
+	assert_memory_equal(back, key, sizeof(key) - 1);
+	close(fd);
+	assert_true(write(c->ssh[0].key_fd, "x", 1) < 0);
+	credentials_free(c);
+	/* gone: still a valid file, the SSH stage will report the key */
+	unlink(key_path);
+	assert_int_equal(credentials_load(path, &c), 0);
+	assert_non_null(c->ssh[0].key);
+	assert_false(c->ssh[0].key_loaded);
+	credentials_free(c);
+	unlink(path);
+	/* bounded: a "key" past 64 KiB is not read */
+	big = malloc(n);
+	assert_non_null(big);
+	memset(big, 'k', n);
+	snprintf(key_path, sizeof(key_path), "%s", temp_file(big, n, 0600));
+	free(big);
+	snprintf(text, sizeof(text), "[ssh k]\nuser = u\nkey = %s\n", key_path);
+	path = temp_file(text, strlen(text), 0600);
+	assert_int_equal(credentials_load(path, &c), 0);
+	assert_false(c->ssh[0].key_loaded);
+	credentials_free(c);
+	unlink(path);
+	unlink(key_path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +503,8 @@ int main(void)
 	    cmocka_unit_test(test_nul_byte),
 	    cmocka_unit_test(test_permissions),
 	    cmocka_unit_test(test_file_errors),
+	    cmocka_unit_test(test_owner),
+	    cmocka_unit_test(test_key_read_at_load),
 	};
 
 	return cmocka_run_group_tests_name("credentials", tests, NULL, NULL);
