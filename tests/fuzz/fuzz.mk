@@ -28,7 +28,7 @@ FUZZ_HARNESSES = fuzz_pkt fuzz_targets fuzz_smb fuzz_netbios fuzz_snmp fuzz_bann
 # compiles src/fingerprint/banner_loop.c itself (it drives the handlers
 # through the loop's own services), so that file is not here.
 FUZZ_LIBSRC = src/util/err.c src/util/log.c src/util/parse.c src/util/grow.c \
-	src/util/textsafe.c src/util/buildtree.c \
+	src/util/textsafe.c src/util/buildtree.c src/util/privs.c \
 	src/util/credentials.c \
 	src/scanner/pkt.c src/scanner/cookie.c src/scanner/targets.c src/scanner/results.c \
 	src/probes/probes.c src/probes/arp.c src/probes/icmp_echo.c \
