@@ -34,7 +34,8 @@ const char *cli_db_path(const char *opt_db);
 /*
  * Print a header row and nrows rows of ncols cells (row-major in cells) to
  * stdout, each column as wide as its widest cell, two spaces apart; the last
- * column is not padded. Cells must not be NULL (use "-").
+ * column is not padded. Cells must not be NULL (use "-"). Only the first
+ * CLI_TABLE_MAX_COLUMNS columns are printed; none when ncols is 0.
  */
 void cli_print_table(const char *const *headers, size_t ncols, const char *const *cells,
 		     size_t nrows);

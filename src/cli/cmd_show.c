@@ -189,7 +189,7 @@ static int table_print(table *t)
 	const char **cells = NULL;
 	size_t keep[CLI_TABLE_MAX_COLUMNS], nkeep = 0;
 
-	if (t->nrows == 0) {
+	if (t->nrows == 0 || t->ncols == 0) {
 		printf("none\n");
 		table_free(t);
 		return 0;
@@ -250,7 +250,7 @@ static const char *format_bytes(int64_t v, char *buf, size_t len)
 static int print_identity(const host_detail *d)
 {
 	const host_row *h = &d->host;
-	char mac[64], first[32], last[32];
+	char mac[64] = "", first[32], last[32];
 	int r;
 
 	print_section("Identity", 0, false);
@@ -329,7 +329,7 @@ static int print_verdict(const host_detail *d)
 
 static int print_discovery(const host_row *h)
 {
-	char ttl[16], rtt[32];
+	char ttl[16], rtt[32] = "";
 	int r;
 
 	print_section("Discovery", 0, false);

@@ -40,7 +40,7 @@ const char *cli_db_path(const char *opt_db)
  */
 void cli_error(const char *fmt, ...)
 {
-	char small[1024], *msg = small;
+	char small[1024], *msg = small, *big;
 	va_list ap, again;
 	int n;
 
@@ -48,10 +48,11 @@ void cli_error(const char *fmt, ...)
 	va_copy(again, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL)
-		vsnprintf(msg, (size_t)n + 1, fmt, again);
-	else if (n >= (int)sizeof(small))
-		msg = small; /* out of memory: the message cut short */
+	/* out of memory: the message cut short in small */
+	if (n >= (int)sizeof(small) && (big = malloc((size_t)n + 1)) != NULL) {
+		vsnprintf(big, (size_t)n + 1, fmt, again);
+		msg = big;
+	}
 	va_end(again);
 	fputs("netcensus: ", stderr);
 	if (n >= 0)
@@ -65,9 +66,12 @@ void cli_print_table(const char *const *headers, size_t ncols, const char *const
 		     size_t nrows)
 {
 	size_t width[CLI_TABLE_MAX_COLUMNS];
+	/* the columns shown; a row is still ncols cells long */
+	size_t shown = NC_MIN(ncols, (size_t)CLI_TABLE_MAX_COLUMNS);
 
-	ncols = NC_MIN(ncols, (size_t)CLI_TABLE_MAX_COLUMNS);
-	for (size_t c = 0; c < ncols; c++) {
+	if (shown == 0)
+		return;
+	for (size_t c = 0; c < shown; c++) {
 		width[c] = strlen(headers[c]);
 		for (size_t r = 0; r < nrows; r++)
 			width[c] = NC_MAX(width[c], strlen(cells[r * ncols + c]));
@@ -75,9 +79,9 @@ void cli_print_table(const char *const *headers, size_t ncols, const char *const
 	for (size_t r = 0; r <= nrows; r++) {
 		const char *const *row = r == 0 ? headers : cells + (r - 1) * ncols;
 
-		for (size_t c = 0; c + 1 < ncols; c++)
+		for (size_t c = 0; c + 1 < shown; c++)
 			printf("%-*s  ", (int)width[c], row[c]);
-		printf("%s\n", row[ncols - 1]);
+		printf("%s\n", row[shown - 1]);
 	}
 }
 

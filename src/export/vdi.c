@@ -125,8 +125,7 @@ static int read_hosts(inventory_t *inv, vdi_plan *p, host_map *m)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		vdi_machine *mc;
 
-		if ((r = nc_grow(&p->machines, &cap, p->nmachines + 1, sizeof(*p->machines), 64)) !=
-		    0) {
+		if (nc_grow(&p->machines, &cap, p->nmachines + 1, sizeof(*p->machines), 64) != 0) {
 			r = nomem();
 			goto out;
 		}
@@ -136,8 +135,7 @@ static int read_hosts(inventory_t *inv, vdi_plan *p, host_map *m)
 		mc->is_virtual = -1;
 		mc->cpu_cores = mc->cpu_threads = mc->ram_bytes = -1;
 		mc->disk_bytes = mc->disk_free_bytes = mc->disk_used_bytes = -1;
-		if ((r = take_text(st, 1, &mc->address)) != 0 ||
-		    (r = take_text(st, 2, &mc->mac)) != 0) {
+		if (take_text(st, 1, &mc->address) != 0 || take_text(st, 2, &mc->mac) != 0) {
 			r = nomem();
 			goto out;
 		}
@@ -285,6 +283,8 @@ static int read_facts(inventory_t *inv, vdi_plan *p, const host_map *m)
 	/* SNMP's hw.cpu.count counts logical processors: it stands in for a
 	 * thread count that SSH did not give */
 	for (size_t i = 0; i < p->nmachines; i++)
+		/* nmachines > 0: read_machines() allocated machines */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		if (p->machines[i].cpu_threads < 0 && cpu_count[i] > 0)
 			p->machines[i].cpu_threads = cpu_count[i];
 out:
@@ -368,7 +368,7 @@ static int hw_row(sqlite3_stmt *st, hw_acc *a)
 		/* SNMP: hrStorageFixedDisk only; SSH: local file systems, once per
 		 * source, not loop devices (snaps) */
 		if ((v = extra_value(extra, "type", &vn)) != NULL &&
-		    (vn != 5 || strncmp(v, "fixed", 5)))
+		    (vn != 5 || strncmp(v, "fixed", 5) != 0))
 			return 0;
 		if ((v = extra_value(extra, "source", &vn)) != NULL) {
 			if (vn >= 9 && strncmp(v, "/dev/loop", 9) == 0)
@@ -386,7 +386,7 @@ static int hw_row(sqlite3_stmt *st, hw_acc *a)
 			add64(&a->fs_free, size - used);
 	} else if (strcmp(kind, "memory") == 0) {
 		if ((v = extra_value(extra, "type", &vn)) != NULL &&
-		    (vn != 3 || strncmp(v, "ram", 3)))
+		    (vn != 3 || strncmp(v, "ram", 3) != 0))
 			return 0;
 		if (a->ram < 0)
 			a->ram = size;
@@ -445,6 +445,8 @@ static int read_hardware(inventory_t *inv, vdi_plan *p, const host_map *m)
 	hw_flush(cur, acc);
 	/* machines without hardware rows still get cores from threads */
 	for (size_t i = 0; i < p->nmachines; i++)
+		/* nmachines > 0: read_machines() allocated machines */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		if (p->machines[i].cpu_cores < 0)
 			p->machines[i].cpu_cores = p->machines[i].cpu_threads;
 out:
@@ -476,7 +478,8 @@ static int flush_machine(vdi_plan *p, vdi_machine *mc, app_ver *av, size_t n)
 {
 	size_t napps = 0;
 
-	qsort(av, n, sizeof(*av), cmp_app_ver);
+	if (n > 1) /* av is NULL for a machine without software rows */
+		qsort(av, n, sizeof(*av), cmp_app_ver);
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || av[i].app != av[i - 1].app)
 			napps++;
@@ -738,7 +741,7 @@ static int cmp_i64(const void *a, const void *b)
 /* Median and max of the known (>= 0) values; -1 when none. */
 static void stats(int64_t *v, size_t n, double *median, int64_t *max, int64_t *total)
 {
-	size_t k = 0;
+	size_t k = 0, mid;
 
 	for (size_t i = 0; i < n; i++)
 		if (v[i] >= 0)
@@ -750,7 +753,8 @@ static void stats(int64_t *v, size_t n, double *median, int64_t *max, int64_t *t
 	if (k == 0)
 		return;
 	qsort(v, k, sizeof(*v), cmp_i64);
-	*median = k % 2 ? (double)v[k / 2] : ((double)v[k / 2 - 1] + (double)v[k / 2]) / 2.0;
+	mid = k / 2;
+	*median = k % 2 ? (double)v[mid] : ((double)v[mid - 1] + (double)v[mid]) / 2.0;
 	*max = v[k - 1];
 	if (total != NULL) {
 		*total = 0;
@@ -831,7 +835,7 @@ static int finish_pool(vdi_plan *p, vdi_pool *pool, size_t *counts)
 	for (size_t k = 0; k < pool->nbase + pool->ncommon; k++)
 		counts[pool->apps[k].app] = 0;
 
-	if ((v = malloc(pool->nmembers * sizeof(*v))) == NULL)
+	if ((v = malloc((pool->nmembers ? pool->nmembers : 1) * sizeof(*v))) == NULL)
 		return nomem();
 	for (size_t i = 0; i < pool->nmembers; i++)
 		v[i] = p->machines[pool->members[i]].cpu_cores;
@@ -1267,7 +1271,7 @@ static int emit_group(vdi_plan *p, cluster *c, size_t *pool_cap)
 	size_t *at = NULL, ng = 0, unpooled = 0, first;
 	int r = 0;
 
-	if (gp == NULL || (at = malloc((c->npools + 1) * sizeof(*at))) == NULL) {
+	if (gp == NULL || (at = calloc(c->npools + 1, sizeof(*at))) == NULL) {
 		r = nomem();
 		goto out;
 	}
@@ -1312,6 +1316,8 @@ static int emit_group(vdi_plan *p, cluster *c, size_t *pool_cap)
 		pool->members[pool->nmembers++] = c->items[i].idx;
 	}
 	for (size_t g = 0; g < ng; g++)
+		/* every pool of gp has a machine, put in members above */
+		/* NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign) */
 		p->pools[first + g].leader = p->pools[first + g].members[0];
 out:
 	free(gp);
@@ -1494,7 +1500,8 @@ static int emit_installs(size_t machine, install_row *rows, size_t n,
 			 int (*each)(void *ctx, const vdi_install *in), void *ctx)
 {
 	/* apps are numbered in name order: sorting by number is by name */
-	qsort(rows, n, sizeof(*rows), cmp_install);
+	if (n > 1) /* rows is NULL for a machine without software rows */
+		qsort(rows, n, sizeof(*rows), cmp_install);
 	for (size_t k = 0; k < n;) {
 		size_t best = k, earliest = k, e = k + 1;
 		vdi_install in;

@@ -204,6 +204,8 @@ static int app_of(struct vdi_index *ix, vdi_plan *plan, const appnorm_result *re
 		*app = s->a;
 		return 0;
 	}
+	/* created: table_get() creates slots only when plan is not NULL */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	if (plan->napps >= VDI_NO_APP - 1 ||
 	    nc_grow(&plan->apps, &ix->app_cap, plan->napps + 1, sizeof(*plan->apps), 256) != 0)
 		return nomem();

@@ -171,7 +171,7 @@ static int report_os(const vdi_plan *p, FILE *f, size_t top)
 
 static void report_types(const vdi_plan *p, FILE *f)
 {
-	tally types[16];
+	tally types[16] = {{0}};
 	size_t nt = 0, phys = 0, virt = 0, unknown = 0;
 
 	for (size_t i = 0; i < p->nmachines; i++) {
@@ -431,7 +431,6 @@ static int report_flags(const vdi_plan *p, FILE *f, size_t top)
 int vdi_report(const vdi_plan *p, FILE *f, size_t top)
 {
 	char started[32];
-	int r;
 
 	fprintf(f, "netcensus report: scan %lld (%s, started %s)\n", (long long)p->scan.id,
 		p->scan.status ? p->scan.status : "?",
@@ -441,17 +440,17 @@ int vdi_report(const vdi_plan *p, FILE *f, size_t top)
 	if (p->nmachines == 0)
 		return 0;
 	fputc('\n', f);
-	if ((r = report_os(p, f, top)) != 0)
+	if (report_os(p, f, top) != 0)
 		goto nomem;
 	report_types(p, f);
 	fputc('\n', f);
-	if ((r = report_apps(p, f, top)) != 0)
+	if (report_apps(p, f, top) != 0)
 		goto nomem;
 	fputc('\n', f);
-	if ((r = report_pools(p, f, top)) != 0)
+	if (report_pools(p, f, top) != 0)
 		goto nomem;
 	fputc('\n', f);
-	if ((r = report_flags(p, f, top)) != 0)
+	if (report_flags(p, f, top) != 0)
 		goto nomem;
 	return 0;
 nomem:

@@ -275,7 +275,7 @@ static void http_parse(banner_conn *c, const char *service)
 	size_t hend, line, next;
 	char server[HTTP_MAX_HEADER_VALUE], loc[HTTP_MAX_HEADER_VALUE], title[HTTP_MAX_TITLE + 1];
 	char *text;
-	bool have_server, matched = false;
+	bool have_server, matched;
 	int status = 0;
 
 	if (c->in_len < 5 || memcmp(c->in, "HTTP/", 5) != 0) {

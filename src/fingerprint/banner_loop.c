@@ -762,14 +762,15 @@ int banner_scan_ex(const banner_config *cfg, const banner_target_ex *targets, si
 	L.conns = calloc(L.nconns, sizeof(*L.conns));
 	L.free_slots = calloc(L.nconns, sizeof(*L.free_slots));
 	L.heap = calloc(L.nconns, sizeof(*L.heap));
+	/* before any goto out: the cleanup closes every slot whose fd >= 0 */
+	for (size_t i = 0; L.conns != NULL && i < L.nconns; i++)
+		L.conns[i].fd = -1;
 	if (L.conns == NULL || L.free_slots == NULL || L.heap == NULL) {
 		r = nc_fail(NC_ERR_NOMEM, "banner: no memory for %zu connections", L.nconns);
 		goto out;
 	}
-	for (size_t i = 0; i < L.nconns; i++) {
-		L.conns[i].fd = -1;
+	for (size_t i = 0; i < L.nconns; i++)
 		L.free_slots[L.nfree++] = L.nconns - 1 - i;
-	}
 	if ((L.ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		r = nc_fail(NC_ERR_SYS, "banner: epoll_create1: %s", strerror(errno));
 		goto out;

@@ -261,7 +261,7 @@ static void drain_replies(int fd, host_facts *const *hosts, size_t n, uint16_t b
 	uint8_t buf[NB_MAX_REPLY];
 
 	for (;;) {
-		struct sockaddr_in from;
+		struct sockaddr_in from = {0};
 		socklen_t flen = sizeof(from);
 		netbios_status st;
 		uint16_t txid;
@@ -371,9 +371,8 @@ static int query_batch(int fd, host_facts *const *hosts, size_t n, int timeout_m
 		for (;;) {
 			struct pollfd pfd = {.fd = fd, .events = POLLIN};
 			int64_t wait;
-			bool blocked = false;
 
-			while (next < n && !blocked) {
+			while (next < n) {
 				struct sockaddr_in to = {.sin_family = AF_INET};
 				uint8_t q[NB_QUERY_LEN];
 				size_t qlen;
@@ -402,11 +401,10 @@ static int query_batch(int fd, host_facts *const *hosts, size_t n, int timeout_m
 								errno == ENETUNREACH) &&
 							       ++resend < 4))
 						continue;
+					/* the socket is full: poll for POLLOUT */
 					if (errno == EAGAIN || errno == EWOULDBLOCK ||
-					    errno == ENOBUFS) {
-						blocked = true;
+					    errno == ENOBUFS)
 						break;
-					}
 					/* unreachable, refused by policy, ...: give up */
 					state[next] |= HOST_DEAD;
 					dead++;

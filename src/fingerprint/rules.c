@@ -1395,7 +1395,7 @@ static void fp_fill(const rules_t *r, const struct rule_fp *fp, const char *text
 	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 	const char *protocol = r->files[fp->file].protocol;
 	char vals[RULES_MAX_PARAMS][sizeof(out->p[0].value)];
-	bool present[RULES_MAX_PARAMS];
+	bool present[RULES_MAX_PARAMS] = {false};
 	struct sbuf sb;
 
 	for (size_t i = 0; i < fp->nparams; i++) {
@@ -1550,7 +1550,9 @@ static size_t example_check(const rules_t *r, size_t fpi, const struct rule_exam
 			break;
 		}
 	}
-	if (why[0] == '\0') {
+	if (why[0] == '\0' && t == NULL) /* fp is not in its own database */
+		snprintf(why, sizeof(why), "could not be tried: internal error");
+	if (why[0] == '\0' && t != NULL) {
 		fp_fill(r, fp, t, md, got);
 		for (size_t j = 0; j < e->nexpect; j++) {
 			const char *v = rule_param(got, e->expect[j].name);

@@ -917,7 +917,7 @@ int smb_add_facts(host_facts *h, const smb_negotiate_info *neg, const smb_ntlm_i
 		  bool server)
 {
 	const fact_source S = FACT_SRC_SMB;
-	int r = 0;
+	int r;
 
 #define ADD(conf, key, val)                                                                        \
 	do {                                                                                       \

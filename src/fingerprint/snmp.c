@@ -295,7 +295,8 @@ static void hr_scalars(collector *k)
 	if ((n = snmp_value_num(&v[2], -1)) >= 0)
 		host_facts_addf(k->h, FACT_SRC_SNMP, CONF_RAW, "snmp.hrSystemProcesses", "%lld",
 				(long long)n);
-	if ((n = snmp_value_num(&v[3], -1)) > 0)
+	/* KBytes; a Counter64 or an overflowing agent must not overflow us */
+	if ((n = snmp_value_num(&v[3], -1)) > 0 && n <= INT64_MAX / 1024)
 		host_facts_addf(k->h, FACT_SRC_SNMP, CONF_RAW, "hw.memory_bytes", "%lld",
 				(long long)n * 1024);
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
@@ -430,10 +431,11 @@ static void storage(collector *k)
 			size = (int64_t)(uint32_t)size;
 		if (used < 0 && used != -1)
 			used = (int64_t)(uint32_t)used;
-		if (units > 0 && size >= 0)
-			hw.size_bytes = size * units;
-		if (units > 0 && used >= 0)
-			hw.used_bytes = used * units;
+		/* sizes * units beyond int64 are no sizes: unknown */
+		if (units > 0 && size >= 0 && __builtin_mul_overflow(size, units, &hw.size_bytes))
+			hw.size_bytes = -1;
+		if (units > 0 && used >= 0 && __builtin_mul_overflow(used, units, &hw.used_bytes))
+			hw.used_bytes = -1;
 		hw.kind = (char *)kind;
 		hw.name = (char *)cell_str(r, 1);
 		extra_add(&e, "type", word);
@@ -625,13 +627,18 @@ static void printers(collector *k, const snmp_table *dev)
 				extra_add(&e, "status",
 					  snmp_printer_status((long)cell_num(s, 0, 2)));
 			/* prtMarkerEntry is indexed hrDeviceIndex.prtMarkerIndex */
-			for (size_t j = 0; j < mk.nrows; j++)
-				if (mk.rows[j].index_len == r->index_len + 1 &&
+			for (size_t j = 0; j < mk.nrows; j++) {
+				int64_t count = cell_num(&mk.rows[j], 0, -1);
+
+				if (mk.rows[j].index_len != r->index_len + 1 ||
 				    memcmp(mk.rows[j].index, r->index,
-					   r->index_len * sizeof(snmp_subid)) == 0 &&
-				    cell_num(&mk.rows[j], 0, -1) >= 0)
-					pages =
-					    (pages < 0 ? 0 : pages) + cell_num(&mk.rows[j], 0, 0);
+					   r->index_len * sizeof(snmp_subid)) != 0 ||
+				    count < 0)
+					continue;
+				/* Counter64 values: the sum saturates */
+				if (__builtin_add_overflow(pages < 0 ? 0 : pages, count, &pages))
+					pages = INT64_MAX;
+			}
 			if (pages >= 0)
 				extra_addf(&e, "pages", (long long)pages);
 			hw.extra = e.s;

@@ -758,6 +758,8 @@ snmpw_status snmp_walk_table(snmp_conn *c, const snmp_subid *entry, size_t entry
 			snmp_add_null_var(pdu, cur[act[k]], curlen[act[k]]);
 		if ((st = request(c, pdu, &resp)) != SNMPW_OK)
 			return st;
+		/* request() returns SNMPW_OK only with a response */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		if (resp->errstat == SNMP_ERR_NOSUCHNAME && resp->errindex >= 1 &&
 		    (size_t)resp->errindex <= nact) {
 			/* v1: the end of the MIB view for that column */

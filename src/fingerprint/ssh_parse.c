@@ -198,6 +198,8 @@ static void install_date(const char *s, char *out, size_t outlen)
 	out[0] = '\0';
 	if (empty(s))
 		return;
+	/* the recursive call passes 8 digits: strlen(s) is 8 there */
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
 		char d[9] = {s[0], s[1], s[2], s[3], s[5], s[6], s[8], s[9], 0};
 
@@ -675,12 +677,16 @@ static void finish_cpu_memory(struct pctx *c)
 		model = kv(c, SEC_CPU, "lscpu-model");
 	if (sockets <= 0)
 		sockets = num(kv(c, SEC_CPU, "lscpu-sockets"));
-	if (cores <= 0 && sockets > 0 && num(kv(c, SEC_CPU, "lscpu-cores-per-socket")) > 0)
-		cores = sockets * num(kv(c, SEC_CPU, "lscpu-cores-per-socket"));
+	/* num() takes up to 18 digits: products are overflow-checked */
+	if (cores <= 0 && sockets > 0 && num(kv(c, SEC_CPU, "lscpu-cores-per-socket")) > 0 &&
+	    __builtin_mul_overflow(sockets, num(kv(c, SEC_CPU, "lscpu-cores-per-socket")),
+				   &cores))
+		cores = -1;
 	if (threads <= 0)
 		threads = num(kv(c, SEC_CPU, "nproc"));
-	if (mem < 0 && num(kv(c, SEC_MEMORY, "total-kb")) >= 0)
-		mem = num(kv(c, SEC_MEMORY, "total-kb")) * 1024;
+	if (mem < 0 && num(kv(c, SEC_MEMORY, "total-kb")) >= 0 &&
+	    __builtin_mul_overflow(num(kv(c, SEC_MEMORY, "total-kb")), 1024, &mem))
+		mem = -1;
 
 	put(c, "hw.cpu.model", model);
 	if (sockets > 0)

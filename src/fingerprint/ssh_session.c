@@ -259,7 +259,9 @@ static void sess_close(sess *st, bool polite)
 				if (rc == 0)
 					st->ch = NULL;
 			}
+			/* a goodbye only: its result does not matter */
 			if (st->ch == NULL)
+				/* cppcheck-suppress unreadVariable */
 				NB(st, rc, libssh2_session_disconnect(st->s, "done"), dl);
 		}
 		if (st->fd >= 0)
@@ -763,6 +765,8 @@ static bool has_header(const ssh_collect_result *res, const char *header)
 {
 	size_t hl = strlen(header), lim = NC_MIN(res->outlen, (size_t)HEADER_SCAN);
 
+	if (res->out == NULL)
+		return false;
 	for (size_t i = 0; i + hl <= lim; i++) {
 		if ((i == 0 || res->out[i - 1] == '\n') && memcmp(res->out + i, header, hl) == 0)
 			return true;

@@ -173,7 +173,7 @@ static int resolve_host(inventory_t *inv, sqlite3_stmt **st, int64_t scan_id, co
 		q = st[ST_BY_ADDRESS];
 		sqlite3_bind_text(q, 1, o->address, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 2, scan_id);
-		sqlite3_bind_int(q, 3, o->mac_text != NULL);
+		sqlite3_bind_int(q, 3, o->mac_text != NULL ? 1 : 0);
 		if ((r = step_lookup(inv, q, host_id, "looking up a host by address")) != 0)
 			return r;
 	}
@@ -222,7 +222,7 @@ static int store_observation(inventory_t *inv, sqlite3_stmt **st, int64_t scan_i
 	sqlite3_bind_text(q, 8, o->reasons, -1, SQLITE_STATIC);
 	bind_int_or_null(q, 9, h->ttl, h->ttl != 0);
 	bind_int_or_null(q, 10, h->rtt_us, h->rtt_us >= 0);
-	sqlite3_bind_int(q, 11, h->on_link);
+	sqlite3_bind_int(q, 11, h->on_link ? 1 : 0);
 	sqlite3_bind_double(q, 12, o->seen_at);
 	if ((r = step_done(inv, q, "recording a host")) != 0)
 		return r;
@@ -504,7 +504,7 @@ int inventory_finish_scan(inventory_t *inv, int64_t scan_id, const char *status,
 	if (stats != NULL) {
 		sqlite3_bind_int64(q, 3, (int64_t)stats->packets_sent);
 		sqlite3_bind_int64(q, 4, (int64_t)stats->replies_valid);
-		sqlite3_bind_int(q, 5, stats->unprivileged);
+		sqlite3_bind_int(q, 5, stats->unprivileged ? 1 : 0);
 	}
 	bind_text_or_null(q, 6, stats && stats->interrupted ? "interrupted by signal" : NULL);
 	sqlite3_bind_int64(q, 7, scan_id);

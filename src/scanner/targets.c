@@ -87,8 +87,10 @@ static int sbuf_append_item(struct sbuf *sb, const char *prefix, const char *tex
 		sb->s = s;
 		sb->cap = cap;
 	}
+	/* sb->s is allocated whenever sb->cap > 0, and need > 0 grew it */
 	if (sb->len > 0)
-		sb->s[sb->len++] = ',';
+		sb->s[sb->len++] = ','; /* NOLINT(clang-analyzer-core.NullDereference) */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
 	memcpy(sb->s + sb->len, prefix, plen);
 	memcpy(sb->s + sb->len + plen, text, tlen);
 	sb->len += plen + tlen;

@@ -39,7 +39,8 @@ const char *nc_strerror(int code)
 	return "unknown error";
 }
 
-int nc_fail(int code, const char *fmt, ...)
+/* (nc_fail): not the lint-only macro of err.h */
+int (nc_fail)(int code, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -37,6 +37,18 @@ const char *nc_strerror(int code);
  */
 int nc_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+#ifdef __clang_analyzer__
+/* For the static analyzer of `make lint` only, which cannot see into err.c:
+ * nc_fail() returns its code, so `return nc_fail(NC_ERR_NOMEM, ...)` is a
+ * failure path and not a success with unset outputs. */
+#define nc_fail(code, ...)                                                                         \
+	({                                                                                         \
+		int nc_fail_code_ = (code);                                                        \
+		(nc_fail)(nc_fail_code_, __VA_ARGS__);                                             \
+		nc_fail_code_;                                                                     \
+	})
+#endif
+
 /* The detail of the last nc_fail() on this thread, or nc_strerror(code)
  * when none was recorded since nc_clear_error(). Never NULL. */
 const char *nc_errmsg(int code);

@@ -13,7 +13,7 @@
 int nc_grow(void *arrp, size_t *cap, size_t need, size_t elem, size_t initial)
 {
 	size_t ncap = *cap ? *cap : (initial ? initial : 1);
-	void *arr;
+	void *old, *arr;
 
 	if (need <= *cap)
 		return 0;
@@ -22,11 +22,15 @@ int nc_grow(void *arrp, size_t *cap, size_t need, size_t elem, size_t initial)
 			return NC_ERR_NOMEM;
 		ncap *= 2;
 	}
-	if (elem != 0 && ncap > SIZE_MAX / elem)
+	/* elem 0 would make realloc() free the array and return NULL */
+	if (elem == 0)
+		return NC_ERR_INTERNAL;
+	if (ncap > SIZE_MAX / elem)
 		return NC_ERR_NOMEM;
-	/* through memcpy: arrp points at a pointer of some other type */
-	memcpy(&arr, arrp, sizeof(arr));
-	if ((arr = realloc(arr, ncap * elem)) == NULL)
+	/* through memcpy: arrp points at a pointer of some other type; on
+	 * failure the caller still owns (and frees) the old array */
+	memcpy(&old, arrp, sizeof(old));
+	if ((arr = realloc(old, ncap * elem)) == NULL)
 		return NC_ERR_NOMEM;
 	memcpy(arrp, &arr, sizeof(arr));
 	*cap = ncap;

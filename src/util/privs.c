@@ -160,7 +160,8 @@ static int plan_sudo(const char *sudo_uid)
 		return 0; /* root ran sudo: stay root */
 	if ((buf = malloc(PRIVS_PWBUF)) == NULL)
 		return NC_ERR_NOMEM;
-	getpwuid_r((uid_t)u, &pw, buf, PRIVS_PWBUF, &found);
+	if (getpwuid_r((uid_t)u, &pw, buf, PRIVS_PWBUF, &found) != 0)
+		found = NULL; /* a lookup error is told as no entry */
 	if (sudo_gid != NULL && *sudo_gid != '\0') {
 		if (parse_u64(sudo_gid, 0, UINT32_MAX - 1, &g, "SUDO_GID") != 0) {
 			r = nc_fail(NC_ERR_INVALID, "malformed SUDO_GID '%.20s'", sudo_gid);

@@ -733,6 +733,39 @@ static void test_hostile_many_sections(void **state)
 	parsed_free(p);
 }
 
+/* Found by fuzzing (UBSan): 18-digit numbers multiplied past int64. */
+static void test_hostile_huge_numbers(void **state)
+{
+	/* (2^54 + 1) KiB and (2^32 + 1) x 2^32 cores: wrapped, both would look
+	 * plausible (1024 bytes, 2^32 cores) */
+	const char *big = "NETCENSUS-INVENTORY 1\n@@ memory\ntotal-kb\t18014398509481985\n"
+			  "@@ cpu\nlscpu-sockets\t4294967297\n"
+			  "lscpu-cores-per-socket\t4294967296\n@@ end\n";
+	/* 2^53 - 1 KiB is the largest that fits; 2^53 KiB is 2^63 bytes */
+	const char *edge = "NETCENSUS-INVENTORY 1\n@@ memory\ntotal-kb\t9007199254740991\n"
+			   "@@ cpu\nlscpu-sockets\t2\nlscpu-cores-per-socket\t8\n@@ end\n";
+	const char *over = "NETCENSUS-INVENTORY 1\n@@ memory\ntotal-kb\t9007199254740992\n@@ end\n";
+	parsed *p = parse_buf(big, strlen(big));
+
+	assert_int_equal(p->rc, 0);
+	assert_no_fact(p, "hw.memory_bytes");
+	assert_no_fact(p, "hw.cpu.cores");
+	assert_fact(p, "hw.cpu.count", "4294967297");
+	assert_int_equal(count_hw(p, "memory"), 0);
+	parsed_free(p);
+
+	p = parse_buf(edge, strlen(edge));
+	assert_int_equal(p->rc, 0);
+	assert_fact(p, "hw.memory_bytes", "9223372036854774784");
+	assert_fact(p, "hw.cpu.cores", "16");
+	parsed_free(p);
+
+	p = parse_buf(over, strlen(over));
+	assert_int_equal(p->rc, 0);
+	assert_no_fact(p, "hw.memory_bytes");
+	parsed_free(p);
+}
+
 /* ----------------------------------------------------------------- main */
 
 int main(void)
@@ -761,6 +794,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_huge_line),
 		cmocka_unit_test(test_hostile_nul_and_utf8),
 		cmocka_unit_test(test_hostile_million_packages),
+		cmocka_unit_test(test_hostile_huge_numbers),
 		cmocka_unit_test(test_hostile_many_sections),
 	};
 
