@@ -12,6 +12,7 @@
 #include "util/compat.h"
 #include "util/err.h"
 #include "util/grow.h"
+#include "util/utf8.h"
 
 static const char *const source_names[FACT_SRC__COUNT] = {
 	[FACT_SRC_DISCOVERY] = "discovery", [FACT_SRC_MAC_VENDOR] = "mac-vendor",
@@ -100,40 +101,6 @@ void host_facts_clear(host_facts *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t left)
-{
-	size_t n;
-	uint32_t cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n > left)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	/* overlong forms, surrogates, beyond Unicode */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 char *facts_clean(const void *bytes, size_t len, size_t max)
 {
 	const unsigned char *p = bytes;
@@ -143,7 +110,8 @@ char *facts_clean(const void *bytes, size_t len, size_t max)
 	if (out == NULL)
 		return NULL;
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq(p + i, len - i);
+		uint32_t cp;
+		size_t n = utf8_seq(p + i, len - i, &cp);
 
 		if (n == 0) {
 			if (used + 3 > max)

@@ -9,41 +9,8 @@
 #include <string.h>
 
 #include "util/textsafe.h"
+#include "util/utf8.h"
 #include "util/compat.h"
-
-/* Length of the valid UTF-8 sequence at p (2-4) for a lead byte >= 0x80,
- * or 0 when it is not one (stray continuation, overlong, surrogate, beyond
- * U+10FFFF, cut short). *cp gets the code point. */
-static size_t utf8_seq(const unsigned char *p, size_t left, uint32_t *cp)
-{
-	size_t n;
-	uint32_t c;
-
-	if ((p[0] & 0xe0) == 0xc0) {
-		n = 2;
-		c = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		c = p[0] & 0x0f;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		n = 4;
-		c = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n > left)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	*cp = c;
-	return n;
-}
 
 size_t textsafe_clean(char *s, size_t len, bool keep_lf)
 {

@@ -8,7 +8,7 @@ EXTRA_DIST += $(HOSTILE_TESTS) tests/lab/peers/liar.py \
 	tests/lab/peers/metachar_check.py
 
 # The terminal-safe text cleaner every message to the user goes through.
-libnetcensus_a_SOURCES += src/util/textsafe.c src/util/textsafe.h
+libnetcensus_a_SOURCES += src/util/textsafe.c src/util/textsafe.h src/util/utf8.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_textsafe
