@@ -29,6 +29,8 @@ const char *cli_db_path(const char *opt_db);
 #include <jansson.h>
 #include <stddef.h>
 
+#include "inventory/query.h"
+
 #define CLI_TABLE_MAX_COLUMNS 16
 
 /*
@@ -43,6 +45,18 @@ void cli_print_table(const char *const *headers, size_t ncols, const char *const
 /* Write doc to stdout as indented JSON and release it (NULL: out of memory).
  * what names the document in errors ("host list"). 0 or an nc_err. */
 int cli_print_json(json_t *doc, const char *what);
+
+/*
+ * What a reading command (hosts, export, report) starts with: open the
+ * database (opt_db as for cli_db_path) read-only inside one read snapshot,
+ * and fill *scan with scan opt_scan (an id as the user typed it) or, when
+ * opt_scan is NULL, the latest scan query_latest_scan() picks. A scan that
+ * did not complete gets a warning on stderr: "... its WHAT may be
+ * incomplete". Returns 0 or an nc_err; *inv is set whenever it was opened,
+ * and the caller closes it and clears *scan either way.
+ */
+int cli_open_scan(const char *opt_db, const char *opt_scan, const char *what,
+		  inventory_t **inv, scan_row *scan);
 
 /* Print "netcensus: <msg>\n" to stderr (printf-style). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -80,20 +80,6 @@ static const char *format_names(char *buf, size_t len)
 }
 
 /* The same warning as `hosts`: the user should know the export is partial. */
-static void warn_incomplete(const scan_row *scan)
-{
-	const char *status = scan->status ? scan->status : "";
-
-	if (strcmp(status, "interrupted") == 0)
-		cli_error("scan %lld was interrupted; its export may be incomplete",
-			  (long long)scan->id);
-	else if (strcmp(status, "running") == 0)
-		cli_error("scan %lld is still running; its export is incomplete",
-			  (long long)scan->id);
-	else if (strcmp(status, "failed") == 0)
-		cli_error("scan %lld failed; its export may be incomplete", (long long)scan->id);
-}
-
 /* -o DIR for a format that writes several files: an existing directory, or
  * one we create (its parent must exist). */
 static int prepare_dir(const char *dir)
@@ -174,7 +160,6 @@ int cmd_export(int argc, char **argv)
 	export_request req = {0};
 	inventory_t *inv = NULL;
 	scan_row scan = {0};
-	uint64_t scan_id = 0;
 	char names[128];
 	int c, r;
 
@@ -258,18 +243,8 @@ int cmd_export(int argc, char **argv)
 	req.what = fmt->default_what;
 	if (opt_what != NULL && (r = export_what_parse(opt_what, &req.what)) != 0)
 		goto out;
-	if (opt_scan != NULL && (r = parse_u64(opt_scan, 1, INT64_MAX, &scan_id, "scan id")) != 0)
+	if ((r = cli_open_scan(opt_db, opt_scan, "export", &inv, &scan)) != 0)
 		goto out;
-	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0 ||
-	    (r = inventory_snapshot(inv)) != 0)
-		goto out;
-	if (opt_scan != NULL)
-		r = query_scan(inv, (int64_t)scan_id, &scan);
-	else
-		r = query_latest_scan(inv, &scan);
-	if (r != 0)
-		goto out;
-	warn_incomplete(&scan);
 	req.inv = inv;
 	req.scan = &scan;
 	req.output = output != NULL && strcmp(output, "-") != 0 ? output : NULL;

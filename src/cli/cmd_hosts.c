@@ -169,20 +169,6 @@ static int print_json(const scan_row *scan, const host_row *hosts, size_t n)
 }
 
 /* The user should know when the list they read is not a whole scan. */
-static void warn_incomplete(const scan_row *scan)
-{
-	const char *status = scan->status ? scan->status : "";
-
-	if (strcmp(status, "interrupted") == 0)
-		cli_error("scan %lld was interrupted; its host list may be incomplete",
-			  (long long)scan->id);
-	else if (strcmp(status, "running") == 0)
-		cli_error("scan %lld is still running; its host list is incomplete",
-			  (long long)scan->id);
-	else if (strcmp(status, "failed") == 0)
-		cli_error("scan %lld failed; its host list may be incomplete", (long long)scan->id);
-}
-
 int cmd_hosts(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -197,7 +183,6 @@ int cmd_hosts(int argc, char **argv)
 	inventory_t *inv = NULL;
 	scan_row scan = {0};
 	host_row *hosts = NULL;
-	uint64_t scan_id = 0;
 	size_t n = 0;
 	int c, r;
 
@@ -228,18 +213,9 @@ int cmd_hosts(int argc, char **argv)
 	}
 
 	nc_clear_error();
-	if (opt_scan != NULL && (r = parse_u64(opt_scan, 1, INT64_MAX, &scan_id, "scan id")) != 0)
+	if ((r = cli_open_scan(opt_db, opt_scan, "host list", &inv, &scan)) != 0 ||
+	    (r = query_scan_hosts(inv, scan.id, &hosts, &n)) != 0)
 		goto out;
-	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0 ||
-	    (r = inventory_snapshot(inv)) != 0)
-		goto out;
-	if (opt_scan != NULL)
-		r = query_scan(inv, (int64_t)scan_id, &scan);
-	else
-		r = query_latest_scan(inv, &scan);
-	if (r != 0 || (r = query_scan_hosts(inv, scan.id, &hosts, &n)) != 0)
-		goto out;
-	warn_incomplete(&scan);
 	if ((r = json ? print_json(&scan, hosts, n) : print_table(hosts, n)) != 0)
 		goto out;
 	if (fflush(stdout) != 0)

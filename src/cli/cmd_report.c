@@ -76,7 +76,7 @@ int cmd_report(int argc, char **argv)
 	inventory_t *inv = NULL;
 	vdi_plan *plan = NULL;
 	scan_row scan = {0};
-	uint64_t scan_id = 0, top = REPORT_DEFAULT_TOP;
+	uint64_t top = REPORT_DEFAULT_TOP;
 	int c, r;
 
 	optind = 0; /* glibc: restart scanning, whatever parsed argv before */
@@ -118,8 +118,6 @@ int cmd_report(int argc, char **argv)
 	}
 
 	nc_clear_error();
-	if (opt_scan != NULL && (r = parse_u64(opt_scan, 1, INT64_MAX, &scan_id, "scan id")) != 0)
-		goto out;
 	if (opt_top != NULL && (r = parse_u64(opt_top, 0, 100000, &top, "--top")) != 0)
 		goto out;
 	if (opt_share != NULL &&
@@ -142,18 +140,9 @@ int cmd_report(int argc, char **argv)
 	if ((r = appnorm_rules_load(opt_rules ? opt_rules : vdi_default_rules_path(), &rules)) != 0)
 		goto out;
 	opt.rules = rules;
-	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, &inv)) != 0 ||
-	    (r = inventory_snapshot(inv)) != 0)
+	if ((r = cli_open_scan(opt_db, opt_scan, "report", &inv, &scan)) != 0 ||
+	    (r = vdi_plan_build(inv, &scan, &opt, &plan)) != 0)
 		goto out;
-	if (opt_scan != NULL)
-		r = query_scan(inv, (int64_t)scan_id, &scan);
-	else
-		r = query_latest_scan(inv, &scan);
-	if (r != 0 || (r = vdi_plan_build(inv, &scan, &opt, &plan)) != 0)
-		goto out;
-	if (scan.status != NULL && strcmp(scan.status, "complete") != 0)
-		cli_error("scan %lld is %s; its report may be incomplete", (long long)scan.id,
-			  scan.status);
 	if ((r = vdi_report(plan, stdout, (size_t)top)) != 0)
 		goto out;
 	if (fflush(stdout) != 0 || ferror(stdout))

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "util/compat.h"
 #include "util/err.h"
+#include "util/parse.h"
 #include "util/textsafe.h"
 
 #define CLI_DEFAULT_DB "./netcensus.db"
@@ -95,4 +96,32 @@ int cli_print_json(json_t *doc, const char *what)
 		r = nc_fail(NC_ERR_IO, "cannot write the %s", what);
 	json_decref(doc);
 	return r;
+}
+
+int cli_open_scan(const char *opt_db, const char *opt_scan, const char *what,
+		  inventory_t **inv, scan_row *scan)
+{
+	uint64_t id = 0;
+	const char *status;
+	int r;
+
+	*inv = NULL;
+	if (opt_scan != NULL && (r = parse_u64(opt_scan, 1, INT64_MAX, &id, "scan id")) != 0)
+		return r;
+	if ((r = inventory_open(cli_db_path(opt_db), INV_READONLY, inv)) != 0 ||
+	    (r = inventory_snapshot(*inv)) != 0)
+		return r;
+	if ((r = opt_scan != NULL ? query_scan(*inv, (int64_t)id, scan)
+				  : query_latest_scan(*inv, scan)) != 0)
+		return r;
+	status = scan->status != NULL ? scan->status : "";
+	if (strcmp(status, "interrupted") == 0)
+		cli_error("scan %lld was interrupted; its %s may be incomplete", (long long)scan->id,
+			  what);
+	else if (strcmp(status, "running") == 0)
+		cli_error("scan %lld is still running; its %s is incomplete", (long long)scan->id,
+			  what);
+	else if (strcmp(status, "failed") == 0)
+		cli_error("scan %lld failed; its %s may be incomplete", (long long)scan->id, what);
+	return 0;
 }
